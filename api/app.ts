@@ -1,0 +1,78 @@
+/**
+ * The ingestion API as a Hono app, built from injected dependencies, with no listener:
+ * `server.ts` serves it, tests call `app.request()`.
+ *
+ * POST /events passes, in order (cheapest refusals first, and nothing costly before the
+ * client is known):
+ *   requestId → accessLog → clientIp → rate limit per IP → writeKey (site lookup) → cors
+ *   → rate limit per site → jsonBody (415/413/400) → postEvents (validate, send, 202).
+ */
+import { Hono } from 'hono';
+import type { ApiDeps } from './deps.js';
+import type { ApiEnv } from './env.js';
+import { createErrorHandler, notFound } from './error-handler.js';
+import { ApiError } from './errors.js';
+import { resolveApiLimits } from './limits.js';
+import { createApiMetrics } from './metrics.js';
+import { accessLog } from './middleware/access-log/index.js';
+import { jsonBody } from './middleware/body/index.js';
+import { clientIp } from './middleware/client-ip/index.js';
+import { cors } from './middleware/cors/index.js';
+import { rateLimit } from './middleware/rate-limit/index.js';
+import { requestId } from './middleware/request-id/index.js';
+import { writeKey } from './middleware/write-key/index.js';
+import { postEvents } from './routes/events.js';
+import { createOpsRoutes } from './routes/ops.js';
+import { createTokenBuckets } from './token-bucket.js';
+
+export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
+export { SinkUnavailableError } from './deps.js';
+export type { ApiEnv } from './env.js';
+
+const ROUTES = ['/events', '/healthz', '/readyz', '/metrics'] as const;
+
+/**
+ * Build the API. Throws at once on an invalid limit override (naming the key).
+ *
+ * @example
+ * const app = createApp({ sink, sites, logger, registry, isReady: () => producer.isConnected() })
+ * serve({ fetch: app.fetch, port })
+ */
+export function createApp(deps: ApiDeps): Hono<ApiEnv> {
+  const { sink, sites, logger, registry } = deps;
+  const limits = resolveApiLimits(deps.limits);
+  const now = deps.now ?? Date.now;
+  const metrics = createApiMetrics(registry);
+  const perIp = createTokenBuckets(limits.rateLimit.perIp, limits.rateLimit.maxBuckets, now);
+  const perSite = createTokenBuckets(limits.rateLimit.perKey, limits.rateLimit.maxBuckets, now);
+
+  const app = new Hono<ApiEnv>();
+  app.use(requestId());
+  app.use(accessLog({ logger, metrics, routes: ROUTES }));
+
+  const opsOptions = deps.isReady ? { isReady: deps.isReady } : {};
+  app.route('/', createOpsRoutes({ registry, readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
+
+  app.use(
+    '/events',
+    clientIp({ trustProxy: deps.trustProxy ?? false }),
+    rateLimit({ buckets: perIp, keyOf: (c) => c.get('clientIp'), scope: 'client IP' }),
+    writeKey({ sites, timeoutMs: limits.resolveTimeoutMs, retryAfterSeconds: limits.retryAfterSeconds }),
+    cors(),
+    rateLimit({ buckets: perSite, keyOf: (c) => c.get('site')?.siteId, scope: 'write key' }),
+  );
+  app.post(
+    '/events',
+    jsonBody({ maxBytes: limits.maxBodyBytes }),
+    postEvents({ sink, limits, metrics, logger, now }),
+  );
+  app.all('/events', (c) => {
+    throw new ApiError(405, 'method_not_allowed', `${c.req.method.slice(0, 20)} is not allowed on /events: use POST`, {
+      headers: { Allow: 'POST, OPTIONS' },
+    });
+  });
+
+  app.notFound(notFound);
+  app.onError(createErrorHandler(logger));
+  return app;
+}

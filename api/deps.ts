@@ -1,0 +1,92 @@
+/**
+ * What the HTTP layer needs from the outside world, as interfaces.
+ *
+ * The API never builds a Kafka producer, a Postgres pool or a logger itself: `server.ts`
+ * (and the tests) construct real or fake implementations and hand them to `createApp`.
+ * That keeps this folder testable with `app.request()` and no network.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ApiLimits } from './limits.js';
+
+/** One Kafka message as the API hands it to the sink: `key` picks the partition. */
+export interface SinkMessage {
+  key: string;
+  value: string;
+}
+
+/**
+ * Where accepted events go (the real one is a kafkajs producer with `acks: -1`).
+ *
+ * Contract: `send` resolves only once every message is durable. The API calls it once
+ * per request with all of that request's messages, because kafkajs has no linger and
+ * one `send` per event would be one round trip per event.
+ */
+export interface EventSink {
+  send(messages: SinkMessage[]): Promise<void>;
+}
+
+/**
+ * Thrown (rejected) by an {@link EventSink} when the broker cannot take the write right now:
+ * not connected, no leader, request timed out. The API maps it (and in fact any sink
+ * error) to `503` + `Retry-After`: none of them is the client's fault.
+ */
+export class SinkUnavailableError extends Error {
+  override readonly name = 'SinkUnavailableError';
+
+  constructor(message = 'event sink unavailable', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A site as the API sees it once its write key is resolved. */
+export interface Site {
+  siteId: string;
+  name: string;
+  /**
+   * Origins (`scheme://host[:port]`) whose browsers may post for this site. `'*'` allows
+   * any origin. Requests without an `Origin` header (server-to-server) are always allowed.
+   */
+  allowedOrigins: string[];
+}
+
+/**
+ * Write key → site. The real one reads Postgres (keys stored hashed) behind a short-lived
+ * cache so revocations are seen within seconds.
+ *
+ * Resolves `null` for an unknown or revoked key; rejects only when the lookup itself
+ * failed (the API then answers 503, not 401, since the key may well be valid).
+ */
+export interface SiteResolver {
+  resolve(writeKey: string): Promise<Site | null>;
+}
+
+/** Everything `createApp` needs. Only `sink`, `sites`, `logger` and `registry` are required. */
+export interface ApiDeps {
+  sink: EventSink;
+  sites: SiteResolver;
+  logger: Logger;
+  /** Metrics are registered here; `/metrics` serves this registry. */
+  registry: Registry;
+  /** `/readyz` answers 200 when this resolves true (e.g. the producer is connected). */
+  isReady?: () => Promise<boolean>;
+  /** Overrides for {@link ApiLimits}; nested `rateLimit` objects are merged too. */
+  limits?: ApiLimitsOverrides;
+  /**
+   * Honour `X-Forwarded-For` for the client IP. Only set this behind a proxy that
+   * overwrites the header, otherwise any client can pick its IP (and dodge the per-IP
+   * rate limit).
+   */
+  trustProxy?: boolean;
+  /** Milliseconds since the epoch; injectable so tests control time. */
+  now?: () => number;
+}
+
+/** Partial {@link ApiLimits}, one level deep for the nested rate-limit settings. */
+export type ApiLimitsOverrides = Partial<Omit<ApiLimits, 'rateLimit'>> & {
+  rateLimit?: {
+    perKey?: Partial<ApiLimits['rateLimit']['perKey']>;
+    perIp?: Partial<ApiLimits['rateLimit']['perIp']>;
+    maxBuckets?: number;
+  };
+};

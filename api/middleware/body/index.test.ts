@@ -1,0 +1,136 @@
+import { gzipSync } from 'node:zlib';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { ApiEnv } from '../../env.js';
+import { createErrorHandler } from '../../error-handler.js';
+import { jsonBody } from './index.js';
+
+function setup(maxBytes = 1024) {
+  const app = new Hono<ApiEnv>();
+  app.post('/', jsonBody({ maxBytes }), (c) => c.json({ body: c.get('body') }));
+  app.onError(createErrorHandler(pino({ level: 'silent' })));
+  return app;
+}
+const send = (body: RequestInit['body'], headers: Record<string, string> = {}, maxBytes?: number) =>
+  setup(maxBytes).request('/', { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+
+/** A gzip stream that never ends: the same 1 MiB-of-zeros member, forever. */
+function endlessGzip() {
+  const member = gzipSync(Buffer.alloc(1024 * 1024)); // ~1 KiB
+  const state = { pulls: 0, cancelled: false };
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.pulls++;
+      controller.enqueue(member);
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { stream, state };
+}
+
+describe('jsonBody()', () => {
+  it.each([
+    ['application/json', 'application/json'],
+    ['text/plain (sendBeacon)', 'text/plain;charset=UTF-8'],
+    ['quoted charset', 'application/json; charset="utf-8"'],
+    ['upper case', 'Application/JSON'],
+  ])('parses %s', async (_name, contentType) => {
+    const res = await send('[1]', { 'Content-Type': contentType });
+    expect(await res.json()).toEqual({ body: [1] });
+  });
+
+  it.each([
+    ['no Content-Type', undefined, 'Content-Type must be application/json or text/plain, got none'],
+    ['form', 'application/x-www-form-urlencoded', 'Content-Type must be application/json or text/plain, got "application/x-www-form-urlencoded"'],
+    ['multipart', 'multipart/form-data; boundary=x', 'Content-Type must be application/json or text/plain, got "multipart/form-data; boundary=x"'],
+    ['utf-16', 'application/json; charset=utf-16', 'charset must be utf-8, got "utf-16"'],
+  ])('415 for %s', async (_name, contentType, message) => {
+    // A Uint8Array body: a string body would get an automatic text/plain Content-Type.
+    const res = await setup().request('/', { method: 'POST', body: Buffer.from('[]'), headers: contentType ? { 'Content-Type': contentType } : {} });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ error: 'unsupported_media_type', message });
+  });
+
+  it.each(['br', 'deflate', 'gzip, br'])('415 for Content-Encoding %s', async (encoding) => {
+    const res = await send('[]', { 'Content-Encoding': encoding });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ error: 'unsupported_encoding' });
+  });
+
+  it.each(['gzip', 'x-gzip', 'GZIP'])('inflates Content-Encoding %s', async (encoding) => {
+    const res = await send(gzipSync('[{"a":1}]'), { 'Content-Encoding': encoding });
+    expect(await res.json()).toEqual({ body: [{ a: 1 }] });
+  });
+
+  it('inflates concatenated gzip members', async () => {
+    const res = await send(Buffer.concat([gzipSync('[1,'), gzipSync('2]')]), { 'Content-Encoding': 'gzip' });
+    expect(await res.json()).toEqual({ body: [1, 2] });
+  });
+
+  it('413 when the plain body is over the limit, also when streamed without Content-Length', async () => {
+    const big = `[${'1,'.repeat(600)}1]`;
+    for (const body of [big, new Blob([big]).stream()]) {
+      const res = await send(body);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toEqual({ error: 'body_too_large', message: 'body is larger than the limit of 1024 bytes' });
+    }
+  });
+
+  it('counts the limit on decompressed bytes: small gzip, big JSON is 413', async () => {
+    const res = await send(gzipSync(`[${' '.repeat(5000)}]`), { 'Content-Encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'body_too_large', message: 'decompressed body is larger than the limit of 1024 bytes' });
+  });
+
+  it('stops reading an endless gzip bomb after the limit', async () => {
+    const { stream, state } = endlessGzip();
+    const res = await send(stream, { 'Content-Encoding': 'gzip' }, 4 * 1024 * 1024);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ message: 'decompressed body is larger than the limit of 4194304 bytes' });
+    // 5 members reach the limit; the rest is stream read-ahead (16 KiB buffers), then cancel.
+    expect(state.pulls).toBeLessThan(64);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it.each([
+    ['truncated', gzipSync('[1,2,3]').subarray(0, 12)],
+    ['not gzip at all', Buffer.from('[1,2,3]')],
+    ['empty', Buffer.alloc(0)],
+  ])('400 invalid_gzip for %s gzip', async (_name, body) => {
+    const res = await send(body, { 'Content-Encoding': 'gzip' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_gzip', message: expect.stringMatching(/^body is not valid gzip: /) });
+  });
+
+  it('400 for invalid UTF-8; a BOM is fine', async () => {
+    const bad = await send(Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d]));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'invalid_utf8', message: 'body is not valid UTF-8' });
+    const bom = await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[true]')]));
+    expect(await bom.json()).toEqual({ body: [true] });
+  });
+
+  it.each([null, '', '  \n'])('400 empty_body for %j', async (body) => {
+    const res = await send(body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'empty_body', message: 'body is empty: send a JSON array of events' });
+  });
+
+  it.each([
+    ['[1,2', 1, 5, 'unexpected end of input, expected \',\' or \']\''],
+    ['[\n  {"a": 1},\n  {"b" 2}\n]', 3, 8, 'unexpected character "2", expected \':\' after property name'],
+    ['[1,]', 1, 4, 'unexpected character "]", expected a JSON value'],
+    ["[{'a': 1}]", 1, 3, 'unexpected character "\'", expected a double-quoted property name'],
+    ['[1] [2]', 1, 5, 'unexpected character "[", expected end of input after the JSON value'],
+  ])('400 malformed_json with line and column: %j', async (text, line, column, what) => {
+    const res = await send(text);
+    expect(res.status).toBe(400);
+    const body = await res.json() as { error: string; message: string; line: number; column: number };
+    expect(body).toMatchObject({ error: 'malformed_json', line, column });
+    expect(body.message).toMatch(new RegExp(`^malformed JSON at line ${line} column ${column} \\(position \\d+\\): `));
+    expect(body.message.endsWith(what)).toBe(true);
+  });
+});

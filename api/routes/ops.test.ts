@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { TEST_KEY, testDeps } from '../testing.js';
+
+describe('ops routes', () => {
+  it('/healthz answers while the process lives', async () => {
+    const app = createApp(testDeps({ isReady: async () => false }));
+    const res = await app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it.each([
+    ['ready', async () => true, 200, { status: 'ready' }],
+    ['not ready', async () => false, 503, { status: 'not_ready', reason: 'check returned false' }],
+    ['failing', async () => { throw new Error('kafka down'); }, 503, { status: 'not_ready', reason: 'check failed' }],
+    ['hanging', () => new Promise<boolean>(() => undefined), 503, { status: 'not_ready', reason: 'check timed out' }],
+  ])('/readyz when the check is %s', async (_name, isReady, status, body) => {
+    const app = createApp(testDeps({ isReady, limits: { produceTimeoutMs: 30 } }));
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual(body);
+  });
+
+  it('/metrics serves requests, accepted/rejected events, produce latency and batch size', async () => {
+    const app = createApp(testDeps());
+    await app.request('/events', {
+      method: 'POST',
+      body: JSON.stringify([{ type: 'click' }, { type: '!' }]),
+      headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY },
+    });
+    const res = await app.request('/metrics');
+    expect(res.headers.get('Content-Type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('clickstream_api_requests_total{route="/events",method="POST",status="202"} 1');
+    expect(text).toContain('clickstream_api_events_accepted_total 1');
+    expect(text).toContain('clickstream_api_events_rejected_total{reason="invalid_type"} 1');
+    expect(text).toContain('clickstream_api_produce_duration_seconds_count{outcome="ok"} 1');
+    expect(text).toContain('clickstream_api_batch_size_bucket{le="2"} 1');
+  });
+
+  it('two apps on one registry share the metrics instead of throwing', () => {
+    const deps = testDeps();
+    createApp(deps);
+    expect(() => createApp(deps)).not.toThrow();
+  });
+});

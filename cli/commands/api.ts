@@ -1,0 +1,25 @@
+import { startApi } from '../../api/server.js';
+import { resolveEndpoints } from '../../local/services.js';
+import type { Command } from '../command.js';
+import { loadContext } from '../context.js';
+import { untilSignal } from '../until-signal.js';
+
+export const apiCommand: Command = {
+  name: 'api',
+  summary: 'Run the ingestion API alone (POST /events -> Kafka); scale by running several',
+  usage: [
+    'Usage: clickstream api',
+    '',
+    'Serves POST /events, /healthz, /readyz and /metrics on API_HOST:API_PORT. Needs Kafka',
+    '(KAFKA_BROKERS or the embedded one) and Postgres (DATABASE_URL or the embedded one) for',
+    'write keys. Stops gracefully on Ctrl-C / SIGTERM.',
+  ].join('\n'),
+  async run() {
+    const { config, logger } = loadContext('api');
+    const endpoints = resolveEndpoints(config);
+    const api = await startApi({ config, logger, databaseUrl: endpoints.databaseUrl, kafkaBrokers: endpoints.kafkaBrokers });
+    await untilSignal();
+    await api.stop();
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+import { resolveEndpoints } from '../../local/services.js';
+import { connectPg } from '../../lib/postgres.js';
+import { migrate } from '../../migrations/runner.js';
+import type { Config } from '../../lib/config.js';
+import type { Command } from '../command.js';
+import { loadContext, say } from '../context.js';
+
+/** Applies pending migrations to the configured (or embedded, already running) services. */
+export async function runMigrations(config: Config, log: (message: string) => void): Promise<string[]> {
+  const endpoints = resolveEndpoints(config);
+  const postgres = await connectPg(endpoints.databaseUrl);
+  try {
+    const { applied } = await migrate({
+      clickhouse: {
+        url: endpoints.clickhouseUrl,
+        user: config.clickhouse.user,
+        password: config.clickhouse.password,
+        database: config.clickhouse.database,
+      },
+      postgres,
+      log,
+    });
+    return applied;
+  } finally {
+    await postgres.end();
+  }
+}
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'Apply pending ClickHouse and Postgres migrations (each once, checksummed)',
+  usage: [
+    'Usage: clickstream migrate',
+    '',
+    'Applies migrations/NNNN_*.sql to ClickHouse and migrations/postgres/NNNN_*.sql to Postgres,',
+    'in order, each once. Safe to run from several processes at once. The services must be',
+    'running ("clickstream services up") or configured (CLICKHOUSE_URL, DATABASE_URL).',
+  ].join('\n'),
+  async run() {
+    const { config } = loadContext('migrate');
+    const applied = await runMigrations(config, say);
+    say(applied.length ? `migrate: ${applied.length} applied` : 'migrate: up to date');
+    return 0;
+  },
+};

@@ -1,0 +1,39 @@
+import { ensureServices, servicesStatus, stopServices } from '../../local/services.js';
+import { type Command, UsageError } from '../command.js';
+import { loadContext, say } from '../context.js';
+
+export const servicesCommand: Command = {
+  name: 'services',
+  summary: 'Start, stop or show the embedded ClickHouse, Postgres and Kafka (up|down|status)',
+  usage: [
+    'Usage: clickstream services up|down|status',
+    '',
+    '  up      start the embedded services in the background (data in CLICKSTREAM_DATA_DIR);',
+    '          a service whose CLICKHOUSE_URL / DATABASE_URL / KAFKA_BROKERS is set is not started',
+    '  down    stop the embedded services started by "up" or left by a crashed "start"',
+    '  status  show each service, where it listens and whether it answers',
+  ].join('\n'),
+  positionals: true,
+  async run({ positionals }) {
+    const [action, ...extra] = positionals;
+    if (extra.length > 0 || !['up', 'down', 'status'].includes(action ?? '')) {
+      throw new UsageError('expected exactly one of: up, down, status');
+    }
+    const { config } = loadContext('services');
+    if (action === 'up') {
+      const running = await ensureServices(config, { log: say, owner: null });
+      say(`services up: clickhouse ${running.endpoints.clickhouseUrl}, kafka ${running.endpoints.kafkaBrokers.join(',')}, postgres ${running.endpoints.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+      return 0;
+    }
+    if (action === 'down') {
+      await stopServices(config, { log: say });
+      return 0;
+    }
+    const statuses = await servicesStatus(config);
+    for (const s of statuses) {
+      const state = s.mode === 'external' ? 'external' : s.ready ? 'ready' : s.running ? 'starting/unhealthy' : 'stopped';
+      process.stdout.write(`${s.name.padEnd(10)} ${state.padEnd(18)} ${s.endpoint}${s.pid ? `  pid ${s.pid}` : ''}\n`);
+    }
+    return statuses.every((s) => s.ready) ? 0 : 1;
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * The Kafka side of the consumer: a kafkajs group member on events.raw. Each partition's
+ * batch is turned into outcomes, handed to the flush buffer, and its offsets are committed
+ * (highest offset + 1) only after the buffer reports the batch loaded. While a load waits
+ * (ClickHouse down), the handler keeps heartbeating so the group does not rebalance, and
+ * no new fetch happens for that partition: Kafka holds the backlog.
+ */
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../lib/logger.js';
+import type { FlushBuffer } from './flush-buffer.js';
+import type { ConsumerMetrics } from './metrics.js';
+import type { MessageOutcome } from './outcome.js';
+
+export interface ConsumerLoopDeps {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  partitionsConsumedConcurrently: number;
+  buffer: FlushBuffer<MessageOutcome>;
+  /** Turns the raw messages of one partition batch into outcomes. */
+  toOutcomes(batch: EachBatchPayload['batch']): Promise<MessageOutcome[]>;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+}
+
+export interface ConsumerLoop {
+  start(): Promise<void>;
+  /** Drains: loads what is buffered, commits it, leaves the group. */
+  stop(): Promise<void>;
+  isHealthy(): boolean;
+}
+
+/** Waits for `done`, heartbeating every few seconds so a long load keeps group membership. */
+async function awaitWithHeartbeat(done: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+  let settled = false;
+  const finished = done.finally(() => (settled = true));
+  while (!settled) {
+    await Promise.race([finished, new Promise((r) => setTimeout(r, 3000))]);
+    if (!settled) await heartbeat().catch(() => {}); // a failed heartbeat resurfaces on commit
+  }
+  await finished;
+}
+
+export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
+  const { logger, metrics } = deps;
+  let healthy = false;
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: deps.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+    // Bigger fetches make bigger inserts; the broker waits up to 100 ms to fill one.
+    minBytes: 64 * 1024,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    retry: { retries: 10 },
+  });
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, restart: payload.restart }, 'consumer_crashed');
+    healthy = payload.restart;
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    healthy = true;
+    logger.info({ assignment: payload.memberAssignment }, 'consumer_group_joined');
+  });
+
+  const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const outcomes = await deps.toOutcomes(batch);
+    await awaitWithHeartbeat(deps.buffer.add(outcomes), heartbeat);
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    metrics.lag.set({ partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
+  };
+
+  return {
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: true,
+        partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently,
+        eachBatch,
+      });
+      healthy = true;
+    },
+    async stop() {
+      // Flush first so handlers waiting on the buffer finish (and commit) promptly.
+      void deps.buffer.flushNow().catch(() => {});
+      await consumer.disconnect();
+      healthy = false;
+    },
+    isHealthy: () => healthy,
+  };
+}

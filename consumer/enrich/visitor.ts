@@ -1,0 +1,72 @@
+/**
+ * The anonymous visitor id: a hash of (daily salt, site, IP, user agent), so the raw IP is
+ * never stored and a visitor cannot be followed across days or across sites (DESIGN.md,
+ * "Raw personal data is not stored"). Same idea as Plausible's and Fathom's cookieless ids.
+ *
+ * Salts live elsewhere (generated, stored and rotated by whoever owns them, keyed by
+ * {@link utcDay}); this file is pure: same inputs, same id, no I/O.
+ */
+import { createHash } from 'node:crypto';
+
+export interface VisitorIdInput {
+  /** Today's secret salt. Rotated daily and destroyed later: that is what makes ids unlinkable. */
+  salt: string;
+  siteId: string;
+  /** The client IP as the API saw it (IPv4, IPv6, or IPv4-mapped IPv6). Used, never kept. */
+  ip: string;
+  /** The event's user agent (the raw string; not the parsed browser). */
+  userAgent: string;
+}
+
+/** `::ffff:203.0.113.7` → `203.0.113.7`. */
+const IPV4_MAPPED_PREFIX = '::ffff:';
+
+/**
+ * A stable visitor id: the first 16 bytes of SHA-256 over the inputs, as **32 lowercase hex
+ * characters** (e.g. `'3f2a…9c'`).
+ *
+ * Why this shape: 128 bits make collisions a non-issue at any realistic traffic (a UInt64
+ * would start colliding within a site around 4 billion visitors/day; fine, but 128 bits cost
+ * nothing extra here), and a hex string stores cleanly in a `String`/`FixedString(32)`
+ * column next to `user_id`, which is also a string.
+ *
+ * The fields are joined with NUL, which none of salt, site id or IP can contain, and the
+ * free-form user agent goes last, so no two different inputs hash the same bytes. The IP is
+ * normalized first (IPv4-mapped IPv6 → IPv4, IPv6 lowercased) so a dual-stack listener does
+ * not split one visitor in two.
+ *
+ * @throws {RangeError} when `salt` is empty: that is a deployment bug, and hashing without a
+ *   secret would make the id reversible by brute-forcing the IPv4 space.
+ */
+export function visitorId({ salt, siteId, ip, userAgent }: VisitorIdInput): string {
+  if (salt === '') throw new RangeError('visitorId: salt must be a non-empty secret');
+  return createHash('sha256')
+    .update(`${salt}\0${siteId}\0${normalizeIp(ip)}\0${userAgent}`)
+    .digest()
+    .toString('hex', 0, 16);
+}
+
+/**
+ * The UTC calendar day of `date` as `YYYY-MM-DD`: the key of the daily salt. Use the event's
+ * `received_at` (server clock), not the client's `created_at`, so a client with a wrong clock
+ * cannot pick which day's salt (and thus which visitor) it lands in.
+ *
+ * @throws {RangeError} for an invalid Date (`new Date('nope')`), like `toISOString` does.
+ */
+export function utcDay(date: Date): string {
+  const time = date.getTime();
+  if (Number.isNaN(time)) throw new RangeError('utcDay: invalid Date');
+  // toISOString is `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0000-9999, which covers any real event.
+  return date.toISOString().slice(0, 10);
+}
+
+function normalizeIp(ip: string): string {
+  const trimmed = ip.trim();
+  if (!trimmed.includes(':')) return trimmed; // IPv4, the common case: nothing to do
+  const lower = trimmed.toLowerCase();
+  // Only the dotted form is IPv4-mapped (`::ffff:1.2.3.4`); `::ffff:abcd` is plain IPv6.
+  if (lower.startsWith(IPV4_MAPPED_PREFIX) && lower.includes('.', IPV4_MAPPED_PREFIX.length)) {
+    return lower.slice(IPV4_MAPPED_PREFIX.length);
+  }
+  return lower;
+}

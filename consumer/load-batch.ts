@@ -1,0 +1,87 @@
+/**
+ * Loads one flushed batch: rows into ClickHouse, bad messages into the DLQ. Retries the
+ * ClickHouse insert while the server is unreachable (capped backoff, no busy loop); only
+ * when this resolves may the caller commit the batch's offsets.
+ */
+import type { Producer } from 'kafkajs';
+import type { ClickHouseClient } from '../lib/clickhouse.js';
+import type { Logger } from '../lib/logger.js';
+import { retryWithBackoff } from '../lib/retry.js';
+import { type DeadLetter, sendDeadLetters } from './dead-letters.js';
+import type { EventRow } from './event-row.js';
+import { insertRows } from './insert-rows.js';
+import type { ConsumerMetrics } from './metrics.js';
+import type { MessageOutcome } from './outcome.js';
+
+export interface LoadBatchDeps {
+  clickhouse: ClickHouseClient;
+  producer: Producer;
+  table: string;
+  sourceTopic: string;
+  dlqTopic: string;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+  /** Aborted on shutdown: stop retrying, commit nothing. */
+  signal: AbortSignal;
+}
+
+/**
+ * A token naming exactly this batch's offsets: the same range retried (after a timeout
+ * whose insert did land) is dropped by ClickHouse instead of loaded twice.
+ */
+export function dedupToken(outcomes: MessageOutcome[]): string {
+  const ranges = new Map<number, { first: bigint; last: bigint }>();
+  for (const { source } of outcomes) {
+    const offset = BigInt(source.offset);
+    const range = ranges.get(source.partition);
+    if (!range) ranges.set(source.partition, { first: offset, last: offset });
+    else {
+      if (offset < range.first) range.first = offset;
+      if (offset > range.last) range.last = offset;
+    }
+  }
+  return [...ranges.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([p, r]) => `${p}:${r.first}-${r.last}`)
+    .join(',');
+}
+
+export function createBatchLoader(deps: LoadBatchDeps) {
+  const { clickhouse, producer, metrics, logger, signal } = deps;
+  return async function loadBatch(outcomes: MessageOutcome[]): Promise<void> {
+    const rows: EventRow[] = [];
+    const sources = new Map<EventRow, MessageOutcome['source']>();
+    const letters: DeadLetter[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'row') {
+        rows.push(outcome.row);
+        sources.set(outcome.row, outcome.source);
+      } else letters.push({ reason: outcome.reason, source: outcome.source });
+    }
+    const token = dedupToken(outcomes);
+    const started = performance.now();
+    const result = await retryWithBackoff(() => insertRows(clickhouse, deps.table, rows, token), {
+      signal,
+      baseMs: 500,
+      maxMs: 15_000,
+      onError: (error, attempt, delayMs) => {
+        metrics.insertFailures.inc();
+        logger.warn({ err: error, attempt, retryInMs: Math.round(delayMs), rows: rows.length }, 'insert_failed_retrying');
+      },
+    });
+    metrics.insertSeconds.observe((performance.now() - started) / 1000);
+    for (const { row, reason } of result.rejected) letters.push({ reason, source: sources.get(row)! });
+
+    await retryWithBackoff(() => sendDeadLetters(producer, deps.dlqTopic, deps.sourceTopic, letters), {
+      signal,
+      onError: (error, attempt) => logger.warn({ err: error, attempt, letters: letters.length }, 'dlq_send_failed_retrying'),
+    });
+    for (const letter of letters) metrics.dlq.inc({ reason: letter.reason.split(':')[0]!.slice(0, 40) });
+
+    metrics.rowsInserted.inc(result.inserted);
+    metrics.batchRows.observe(rows.length);
+    metrics.lastInsertAt = Date.now();
+    metrics.lastInsert.set(metrics.lastInsertAt / 1000);
+    logger.debug({ rows: result.inserted, dlq: letters.length, token }, 'batch_loaded');
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Daily visitor salts, shared by every consumer through Postgres. The first consumer to
+ * need a day's salt creates it (INSERT ... ON CONFLICT DO NOTHING, then read back), so all
+ * consumers hash with the same salt. Salts older than yesterday are deleted when a new day
+ * starts: from then on nobody, us included, can tie a visitor id to an IP.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Pool } from '../lib/postgres.js';
+
+export interface VisitorSalts {
+  /** The salt (hex) for a UTC day ('YYYY-MM-DD'); cached after the first call. */
+  forDay(day: string): Promise<string>;
+}
+
+export function createVisitorSalts(pool: Pool, now: () => Date = () => new Date()): VisitorSalts {
+  const cache = new Map<string, Promise<string>>();
+
+  const load = async (day: string): Promise<string> => {
+    await pool.query('INSERT INTO clickstream.visitor_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING', [
+      day,
+      randomBytes(32),
+    ]);
+    const { rows } = await pool.query<{ salt: Buffer }>('SELECT salt FROM clickstream.visitor_salts WHERE day = $1', [day]);
+    // Rotation: keep today and yesterday only (days before that are not needed by anyone).
+    const today = now().toISOString().slice(0, 10);
+    await pool.query("DELETE FROM clickstream.visitor_salts WHERE day < ($1::date - interval '1 day')", [today]);
+    return rows[0]!.salt.toString('hex');
+  };
+
+  return {
+    forDay(day) {
+      let salt = cache.get(day);
+      if (!salt) {
+        salt = load(day);
+        salt.catch(() => cache.delete(day)); // a failed load is retried by the next call
+        cache.set(day, salt);
+        // Only a handful of days are ever live; drop the oldest beyond that.
+        if (cache.size > 4) cache.delete(cache.keys().next().value!);
+      }
+      return salt;
+    },
+  };
+}

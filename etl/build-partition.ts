@@ -1,0 +1,92 @@
+/**
+ * Builds one mart for one UTC day, atomically and idempotently:
+ *
+ *  1. take the (mart, day) lock (etl/advisory-lock.ts), so builds of the same day queue;
+ *  2. empty the day's partition of the staging table and fill it with the mart's SQL;
+ *  3. swap it into the mart with `ALTER TABLE mart REPLACE PARTITION day FROM staging`,
+ *     which ClickHouse applies atomically: readers see the old day or the new day, never
+ *     a half-built one, and a rerun replaces instead of adding (no double counts).
+ *     A day with no rows is dropped instead (ClickHouse refuses to REPLACE from an empty
+ *     partition);
+ *  4. record the run in `etl_runs`, ok or failed (a failure is rethrown, for retries).
+ */
+import type pg from 'pg';
+import type { ClickHouseClient } from '../lib/clickhouse.js';
+import type { Logger } from '../lib/logger.js';
+import { withBuildLock } from './advisory-lock.js';
+import type { BuildOptions } from './build-options.js';
+import type { Day } from './day-window.js';
+import { mart, type Mart, type MartName } from './marts.js';
+import { type BuildTrigger, recordRun } from './run-log.js';
+
+export interface BuildDeps {
+  clickhouse: ClickHouseClient;
+  pgPool: pg.Pool;
+  options: BuildOptions;
+  logger?: Logger;
+}
+
+export interface PartitionResult {
+  mart: MartName;
+  day: Day;
+  rows: number;
+  durationMs: number;
+}
+
+/** Wait for each statement to finish server-side before the next (HTTP may answer early). */
+const SYNC = { wait_end_of_query: 1 } as const;
+
+async function stagedRows(clickhouse: ClickHouseClient, m: Mart, day: Day): Promise<number> {
+  const result = await clickhouse.query({
+    query: `SELECT toUInt64(sum(rows)) AS rows FROM system.parts
+            WHERE database = currentDatabase() AND table = {table:String} AND partition_id = {partition:String} AND active`,
+    query_params: { table: m.staging, partition: day.replaceAll('-', '') },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ rows: string }>();
+  return Number(row?.rows ?? 0);
+}
+
+/*
+ * Table names below come from etl/marts.ts constants. They are spliced into the SQL
+ * because ClickHouse does not accept {t:Identifier} params in ALTER ... FROM.
+ */
+async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, options: BuildOptions): Promise<number> {
+  await clickhouse.command({ query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`, query_params: { day }, clickhouse_settings: SYNC });
+  for (const statement of m.statements(day, options)) {
+    await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
+  }
+  const rows = await stagedRows(clickhouse, m, day);
+  const swap = rows > 0 ? `ALTER TABLE ${m.table} REPLACE PARTITION {day:Date} FROM ${m.staging}` : `ALTER TABLE ${m.table} DROP PARTITION {day:Date}`;
+  await clickhouse.command({ query: swap, query_params: { day }, clickhouse_settings: SYNC });
+  // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
+  await clickhouse.command({ query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`, query_params: { day }, clickhouse_settings: SYNC });
+  return rows;
+}
+
+/** Rebuilds `name` for `day`. Throws (after logging the failed run) when the build fails. */
+export async function buildPartition(
+  deps: BuildDeps,
+  name: MartName,
+  day: Day,
+  run: { trigger: BuildTrigger; attempt?: number } = { trigger: 'manual' },
+): Promise<PartitionResult> {
+  const m = mart(name);
+  const startedAt = new Date();
+  const attempt = run.attempt ?? 1;
+  try {
+    const rows = await withBuildLock(deps.pgPool, m.name, day, () => replaceDay(deps.clickhouse, m, day, deps.options));
+    const finishedAt = new Date();
+    await recordRun(deps.clickhouse, { mart: name, day, trigger: run.trigger, attempt, status: 'ok', rows, startedAt, finishedAt, error: '' });
+    const durationMs = finishedAt.getTime() - startedAt.getTime();
+    deps.logger?.info({ mart: name, day, rows, durationMs, trigger: run.trigger }, 'mart_built');
+    return { mart: name, day, rows, durationMs };
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    deps.logger?.error({ mart: name, day, attempt, err: error }, 'mart_build_failed');
+    await recordRun(deps.clickhouse, {
+      mart: name, day, trigger: run.trigger, attempt, status: 'failed', rows: 0, startedAt, finishedAt: new Date(), error: message,
+    }).catch((logError: Error) => deps.logger?.error({ err: logError }, 'run_log_failed'));
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+INSERT INTO mart_devices_daily_staging (site_id, day, device_type, browser, os, visitors, sessions)
+WITH
+{{deduped_events}},
+{{sessionized_events}}
+SELECT
+    site_id,
+    {day:Date},
+    device_type,
+    browser,
+    os,
+    uniqExact(visitor_id),
+    uniqExact(sid)
+FROM sessionized_events
+WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+GROUP BY site_id, device_type, browser, os

@@ -1,0 +1,31 @@
+INSERT INTO mart_pages_daily_staging (site_id, day, path, pageviews, visitors, entries, exits)
+WITH
+{{deduped_events}},
+{{sessionized_events}},
+{{sessions}},
+views AS (
+    SELECT site_id, path, count() AS pageviews, uniqExact(visitor_id) AS visitors
+    FROM deduped_events
+    WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND type = 'pageview'
+    GROUP BY site_id, path
+),
+ends AS (
+    SELECT site_id, path, sum(is_entry) AS entries, sum(is_exit) AS exits
+    FROM sessions
+    ARRAY JOIN [(entry_path, 1, 0), (exit_path, 0, 1)] AS e
+    GROUP BY site_id, e.1 AS path, e.2 AS is_entry, e.3 AS is_exit
+)
+SELECT
+    site_id,
+    {day:Date},
+    path,
+    sum(pageviews),
+    sum(visitors),
+    sum(entries),
+    sum(exits)
+FROM (
+    SELECT site_id, path, pageviews, visitors, 0 AS entries, 0 AS exits FROM views
+    UNION ALL
+    SELECT site_id, path, 0, 0, entries, exits FROM ends
+)
+GROUP BY site_id, path

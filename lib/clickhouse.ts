@@ -1,0 +1,30 @@
+/**
+ * ClickHouse client construction. One place decides how every role talks to ClickHouse,
+ * embedded or external.
+ */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+
+export type { ClickHouseClient };
+
+export interface ClickHouseTarget {
+  url: string;
+  user: string;
+  password: string;
+  /** Omit for work that must run before the database exists (CREATE DATABASE). */
+  database?: string;
+}
+
+export function createClickHouse(target: ClickHouseTarget, settings: Record<string, unknown> = {}): ClickHouseClient {
+  return createClient({
+    url: target.url,
+    username: target.user,
+    password: target.password,
+    ...(target.database ? { database: target.database } : {}),
+    request_timeout: 60_000,
+    clickhouse_settings: {
+      // DateTime64 values cross the wire as 'YYYY-MM-DD hh:mm:ss.sss' in UTC both ways.
+      date_time_input_format: 'best_effort',
+      ...settings,
+    },
+  });
+}

@@ -1,0 +1,312 @@
+/**
+ * Configuration: the environment (and a `.env` file, via dotenv) parsed once with zod
+ * into a typed, frozen object. Nothing else in the project reads `process.env`; the
+ * object is passed to whatever needs it (STYLE.md: no env reads at import time).
+ *
+ * Every variable is documented in `.env.example`. A bad value stops the program at start
+ * with a message naming the variable, the value it had and the form it expects.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected an integer port 1-65535' })
+    .int('expected an integer port 1-65535')
+    .min(1, 'expected an integer port 1-65535')
+    .max(65535, 'expected an integer port 1-65535')
+    .default(fallback);
+
+const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a positive integer' })
+    .int('expected a positive integer')
+    .positive('expected a positive integer')
+    .default(fallback);
+
+/** `undefined` for unset *or empty* values, so `FOO=` in .env means "not set". */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const httpUrl = optionalString.refine(
+  (v) => v === undefined || /^https?:\/\/[^/\s]+/.test(v),
+  'expected an http(s) URL such as http://127.0.0.1:8123',
+);
+
+const postgresUrl = optionalString.refine(
+  (v) => v === undefined || /^postgres(ql)?:\/\/\S+/.test(v),
+  'expected a postgres:// URL such as postgres://user:pass@127.0.0.1:5432/clickstream',
+);
+
+const brokerList = optionalString
+  .refine(
+    (v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())),
+    'expected a comma-separated list of host:port, such as 127.0.0.1:9092',
+  )
+  .transform((v) => (v === undefined ? undefined : v.split(',').map((b) => b.trim())));
+
+/** An optional positive number; unset keeps the documented default of the code using it. */
+const optionalPositive = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected a positive number' });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const bool = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const t = (v ?? '').trim().toLowerCase();
+    if (['', '0', 'false', 'no', 'off'].includes(t)) return false;
+    if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+    ctx.addIssue({ code: 'custom', message: 'expected true or false' });
+    return z.NEVER;
+  });
+
+const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+  })
+  .default('info');
+
+const envSchema = z.object({
+  CLICKSTREAM_DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: logLevel,
+
+  CLICKHOUSE_URL: httpUrl,
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier such as clickstream')
+    .default('clickstream'),
+  LOCAL_CLICKHOUSE_HTTP_PORT: port(18123),
+  LOCAL_CLICKHOUSE_TCP_PORT: port(19000),
+
+  DATABASE_URL: postgresUrl,
+  LOCAL_POSTGRES_PORT: port(15432),
+
+  KAFKA_BROKERS: brokerList,
+  KAFKA_CLIENT_ID: z.string().default('clickstream'),
+  KAFKA_TOPIC_RAW: z.string().min(1).default('events.raw'),
+  KAFKA_TOPIC_DLQ: z.string().min(1).default('events.dlq'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt(4),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('clickstream-consumer'),
+  LOCAL_KAFKA_PORT: port(19092),
+  LOCAL_KAFKA_CONTROLLER_PORT: port(19093),
+  LOCAL_KAFKA_HEAP_MB: positiveInt(512),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(8080),
+  API_TRUST_PROXY: bool,
+  API_MAX_BODY_BYTES: optionalPositive,
+  API_MAX_EVENTS_PER_BATCH: optionalPositive,
+  API_MAX_FUTURE_MINUTES: optionalPositive,
+  API_BACKFILL_WINDOW_HOURS: optionalPositive,
+  API_PRODUCE_TIMEOUT_MS: optionalPositive,
+  API_RATE_PER_KEY: optionalPositive,
+  API_RATE_BURST_PER_KEY: optionalPositive,
+  API_RATE_PER_IP: optionalPositive,
+  API_RATE_BURST_PER_IP: optionalPositive,
+  CONSUMER_HOST: z.string().default('127.0.0.1'),
+  CONSUMER_PORT: port(9464),
+  CONSUMER_FLUSH_ROWS: positiveInt(10_000),
+  CONSUMER_FLUSH_MS: positiveInt(500),
+  CONSUMER_UA_CACHE_SIZE: positiveInt(10_000),
+  CONSUMER_MAX_EVENT_AGE_DAYS: positiveInt(30),
+  ETL_CONCURRENCY: positiveInt(2),
+  ETL_CRON: z.string().trim().min(1, 'expected a cron pattern such as "5 * * * *"').default('5 * * * *'),
+  ETL_LOOKBACK_HOURS: positiveInt(3),
+  ETL_MAX_ATTEMPTS: positiveInt(5),
+  ETL_SESSION_GAP_MINUTES: positiveInt(30),
+  ETL_CONVERSION_TYPES: z
+    .string()
+    .default('checkout')
+    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .refine((v) => v.length > 0, 'expected a comma-separated list of event types such as checkout,purchase'),
+  ETL_ATTRIBUTION_WINDOW_DAYS: positiveInt(7),
+  ETL_HEATMAP_BUCKET_PX: positiveInt(50),
+  ETL_FUNNELS_FILE: optionalString,
+});
+
+export type Env = z.input<typeof envSchema>;
+
+/** The validated, frozen configuration every role receives. */
+export interface Config {
+  readonly dataDir: string;
+  readonly logLevel: z.infer<typeof logLevel>;
+  readonly clickhouse: {
+    /** Set when an external server is used; the embedded one is not started then. */
+    readonly externalUrl: string | undefined;
+    readonly user: string;
+    readonly password: string;
+    readonly database: string;
+    readonly localHttpPort: number;
+    readonly localTcpPort: number;
+  };
+  readonly postgres: {
+    readonly externalUrl: string | undefined;
+    readonly localPort: number;
+  };
+  readonly kafka: {
+    readonly externalBrokers: readonly string[] | undefined;
+    readonly clientId: string;
+    readonly topicRaw: string;
+    readonly topicDlq: string;
+    readonly topicPartitions: number;
+    readonly consumerGroup: string;
+    readonly localPort: number;
+    readonly localControllerPort: number;
+    readonly localHeapMb: number;
+  };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    readonly trustProxy: boolean;
+    /** Only what the environment sets; api/limits.ts holds the defaults. */
+    readonly limits: ApiLimitSettings;
+  };
+  readonly consumer: {
+    readonly host: string;
+    readonly port: number;
+    readonly flushRows: number;
+    readonly flushMs: number;
+    readonly uaCacheSize: number;
+    /** Event times older than this (after skew correction) are replaced by received_at. */
+    readonly maxEventAgeMs: number;
+  };
+  /** Mart builds (etl/): schedule, sessionization, attribution, funnels. */
+  readonly etl: {
+    readonly concurrency: number;
+    /** When the rebuild job runs (graphile-worker cron pattern, UTC). */
+    readonly cron: string;
+    /** Each scheduled run rebuilds the days touched by the last N hours. */
+    readonly lookbackHours: number;
+    readonly maxAttempts: number;
+    readonly sessionGapMinutes: number;
+    readonly conversionTypes: readonly string[];
+    readonly attributionWindowDays: number;
+    readonly heatmapBucketPx: number;
+    /** A JSON file of funnel definitions (etl/funnels.ts); unset: no funnels. */
+    readonly funnelsFile: string | undefined;
+  };
+}
+
+export interface ApiLimitSettings {
+  maxBodyBytes?: number;
+  maxEventsPerBatch?: number;
+  maxFutureMs?: number;
+  backfillWindowMs?: number;
+  produceTimeoutMs?: number;
+  rateLimit?: {
+    perKey?: { perSecond?: number; burst?: number };
+    perIp?: { perSecond?: number; burst?: number };
+  };
+}
+
+/** Drops undefined values so spreading over defaults keeps the defaults. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Thrown for a bad environment; its message lists every offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment into a {@link Config}. Pure: pass `process.env` (after
+ * dotenv has loaded `.env`) or any record in tests.
+ * @throws ConfigError naming each bad variable, its value and the expected form.
+ */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const value = env[name];
+      return `  ${name}=${JSON.stringify(value ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  const config: Config = {
+    dataDir: path.resolve(cwd, e.CLICKSTREAM_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    clickhouse: {
+      externalUrl: e.CLICKHOUSE_URL,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+      localHttpPort: e.LOCAL_CLICKHOUSE_HTTP_PORT,
+      localTcpPort: e.LOCAL_CLICKHOUSE_TCP_PORT,
+    },
+    postgres: { externalUrl: e.DATABASE_URL, localPort: e.LOCAL_POSTGRES_PORT },
+    kafka: {
+      externalBrokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      topicRaw: e.KAFKA_TOPIC_RAW,
+      topicDlq: e.KAFKA_TOPIC_DLQ,
+      topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
+      consumerGroup: e.KAFKA_CONSUMER_GROUP,
+      localPort: e.LOCAL_KAFKA_PORT,
+      localControllerPort: e.LOCAL_KAFKA_CONTROLLER_PORT,
+      localHeapMb: e.LOCAL_KAFKA_HEAP_MB,
+    },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      trustProxy: e.API_TRUST_PROXY,
+      limits: {
+        ...defined({
+          maxBodyBytes: e.API_MAX_BODY_BYTES,
+          maxEventsPerBatch: e.API_MAX_EVENTS_PER_BATCH,
+          maxFutureMs: e.API_MAX_FUTURE_MINUTES && e.API_MAX_FUTURE_MINUTES * 60_000,
+          backfillWindowMs: e.API_BACKFILL_WINDOW_HOURS && e.API_BACKFILL_WINDOW_HOURS * 3_600_000,
+          produceTimeoutMs: e.API_PRODUCE_TIMEOUT_MS,
+        }),
+        rateLimit: {
+          perKey: defined({ perSecond: e.API_RATE_PER_KEY, burst: e.API_RATE_BURST_PER_KEY }),
+          perIp: defined({ perSecond: e.API_RATE_PER_IP, burst: e.API_RATE_BURST_PER_IP }),
+        },
+      },
+    },
+    consumer: {
+      host: e.CONSUMER_HOST,
+      port: e.CONSUMER_PORT,
+      flushRows: e.CONSUMER_FLUSH_ROWS,
+      flushMs: e.CONSUMER_FLUSH_MS,
+      uaCacheSize: e.CONSUMER_UA_CACHE_SIZE,
+      maxEventAgeMs: e.CONSUMER_MAX_EVENT_AGE_DAYS * 86_400_000,
+    },
+    etl: {
+      concurrency: e.ETL_CONCURRENCY,
+      cron: e.ETL_CRON,
+      lookbackHours: e.ETL_LOOKBACK_HOURS,
+      maxAttempts: e.ETL_MAX_ATTEMPTS,
+      sessionGapMinutes: e.ETL_SESSION_GAP_MINUTES,
+      conversionTypes: e.ETL_CONVERSION_TYPES,
+      attributionWindowDays: e.ETL_ATTRIBUTION_WINDOW_DAYS,
+      heatmapBucketPx: e.ETL_HEATMAP_BUCKET_PX,
+      funnelsFile: e.ETL_FUNNELS_FILE === undefined ? undefined : path.resolve(cwd, e.ETL_FUNNELS_FILE),
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,75 @@
+/**
+ * The embedded ClickHouse: libchdb from the `chdb` npm package, served over HTTP and the
+ * native protocol by `server-process.ts` in a child process.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { EmbeddedService } from '../embedded-service.js';
+import { isPortFree } from '../process-control.js';
+import type { ServerProcessArgs } from './server-process.js';
+
+const require = createRequire(import.meta.url);
+
+/** Finds libchdb.so in the platform package chdb installed (e.g. @chdb/lib-linux-x64-gnu). */
+export function findLibchdb(): string {
+  const platform = os.platform();
+  const suffix = platform === 'linux' ? '-gnu' : '';
+  const pkg = `@chdb/lib-${platform}-${os.arch()}${suffix}`;
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    throw new Error(
+      `ClickHouse library missing: the package ${pkg} (installed by the "chdb" dependency) was not found. ` +
+        'Run "npm install" again, or set CLICKHOUSE_URL to use an external ClickHouse.',
+    );
+  }
+  const library = path.join(dir, 'libchdb.so');
+  if (!fs.existsSync(library)) {
+    throw new Error(`ClickHouse library missing: ${library} does not exist. Reinstall with "npm install" or set CLICKHOUSE_URL.`);
+  }
+  return library;
+}
+
+export function clickhouseService(options: { dataDir: string; httpPort: number; tcpPort: number }): EmbeddedService {
+  const dataDir = path.join(options.dataDir, 'clickhouse');
+  const url = `http://127.0.0.1:${options.httpPort}`;
+  let library = '';
+  return {
+    name: 'clickhouse',
+    endpoint: url,
+    stopSignal: 'SIGTERM',
+    readyTimeoutMs: 60_000,
+    async preflight() {
+      library = findLibchdb();
+      try {
+        fs.mkdirSync(dataDir, { recursive: true });
+        fs.accessSync(dataDir, fs.constants.W_OK);
+      } catch (error) {
+        throw new Error(`ClickHouse data dir ${dataDir} is not writable (${(error as Error).message}); set CLICKSTREAM_DATA_DIR to a writable folder.`);
+      }
+      for (const [port, variable] of [
+        [options.httpPort, 'LOCAL_CLICKHOUSE_HTTP_PORT'],
+        [options.tcpPort, 'LOCAL_CLICKHOUSE_TCP_PORT'],
+      ] as const) {
+        if (!(await isPortFree(port))) {
+          throw new Error(`ClickHouse cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}.`);
+        }
+      }
+    },
+    async prepare() {},
+    command() {
+      const args: ServerProcessArgs = { library, dataDir, httpPort: options.httpPort, tcpPort: options.tcpPort };
+      const tsx = pathToFileURL(require.resolve('tsx')).href;
+      const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+      return { file: process.execPath, args: ['--import', tsx, entry, JSON.stringify(args)] };
+    },
+    async isReady() {
+      const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
+      return response.ok;
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * Starts, finds and stops the embedded services. A service whose external URL is configured
+ * (CLICKHOUSE_URL, DATABASE_URL, KAFKA_BROKERS) is never started: the external one is used.
+ *
+ * Running services are recorded in `<data dir>/services.json` (pid, endpoint, owner), so
+ * `clickstream services down` and a later `clickstream start` find them. `owner` is the pid
+ * of the `clickstream` process that stops the service when it exits, or null for services
+ * started by `clickstream services up`, which run until `services down`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../lib/config.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { clickhouseService } from './clickhouse/service.js';
+import { type EmbeddedService, type ServiceName, type StartedService, startService } from './embedded-service.js';
+import { kafkaService } from './kafka/service.js';
+import { postgresService } from './postgres.js';
+import { isAlive, stopProcess } from './process-control.js';
+
+export interface Endpoints {
+  clickhouseUrl: string;
+  databaseUrl: string;
+  kafkaBrokers: string[];
+}
+
+interface StateEntry extends StartedService {
+  startedAt: string;
+  owner: number | null;
+}
+type State = Partial<Record<ServiceName, StateEntry>>;
+
+export interface RunningServices {
+  endpoints: Endpoints;
+  /** Services this call started or adopted, which `stop()` stops. */
+  owned: ServiceName[];
+  stop(): Promise<void>;
+}
+
+const ALL: ServiceName[] = ['clickhouse', 'postgres', 'kafka'];
+
+function stateFile(config: Config): string {
+  return path.join(config.dataDir, 'services.json');
+}
+
+function readState(config: Config): State {
+  try {
+    return JSON.parse(fs.readFileSync(stateFile(config), 'utf8')) as State;
+  } catch {
+    return {};
+  }
+}
+
+/** Read-modify-write of the state file; all callers are in this process, one at a time. */
+function updateState(config: Config, change: (state: State) => void): void {
+  const state = readState(config);
+  change(state);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = stateFile(config);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** The recipes for the services this config wants embedded (those with no external URL). */
+export function embeddedServices(config: Config): EmbeddedService[] {
+  const services: EmbeddedService[] = [];
+  if (!config.clickhouse.externalUrl) {
+    services.push(
+      clickhouseService({
+        dataDir: config.dataDir,
+        httpPort: config.clickhouse.localHttpPort,
+        tcpPort: config.clickhouse.localTcpPort,
+      }),
+    );
+  }
+  if (!config.postgres.externalUrl) {
+    services.push(postgresService({ dataDir: config.dataDir, port: config.postgres.localPort }));
+  }
+  if (!config.kafka.externalBrokers) {
+    services.push(
+      kafkaService({
+        dataDir: config.dataDir,
+        port: config.kafka.localPort,
+        controllerPort: config.kafka.localControllerPort,
+        heapMb: config.kafka.localHeapMb,
+        partitions: config.kafka.topicPartitions,
+      }),
+    );
+  }
+  return services;
+}
+
+/** Where each service is, external or embedded, without starting anything. */
+export function resolveEndpoints(config: Config): Endpoints {
+  return {
+    clickhouseUrl: config.clickhouse.externalUrl ?? `http://127.0.0.1:${config.clickhouse.localHttpPort}`,
+    databaseUrl: config.postgres.externalUrl ?? postgresService({ dataDir: config.dataDir, port: config.postgres.localPort }).endpoint,
+    kafkaBrokers: [...(config.kafka.externalBrokers ?? [`127.0.0.1:${config.kafka.localPort}`])],
+  };
+}
+
+/**
+ * Makes sure every service is reachable: reuses embedded ones already running (from
+ * `services up` or an earlier start), starts the missing ones in parallel, then creates
+ * the Kafka topics. With `owner`, what this call starts is stopped by `stop()`;
+ * without it (services up) they keep running.
+ */
+export async function ensureServices(
+  config: Config,
+  { log, owner }: { log: (message: string) => void; owner: number | null },
+): Promise<RunningServices> {
+  const state = readState(config);
+  const owned: ServiceName[] = [];
+  await Promise.all(
+    embeddedServices(config).map(async (service) => {
+      const known = state[service.name];
+      if (known && isAlive(known.pid) && (await service.isReady().catch(() => false))) {
+        // Still running. Adopt it when the process that owned it is gone (it crashed).
+        if (owner !== null && known.owner !== null && !isAlive(known.owner)) {
+          updateState(config, (s) => void (s[service.name] = { ...known, owner }));
+          owned.push(service.name);
+        }
+        log(`${service.name}: already running (pid ${known.pid}) at ${known.endpoint}`);
+        return;
+      }
+      const started = Date.now();
+      const running = await startService(service, { logDir: path.join(config.dataDir, 'logs'), log });
+      updateState(config, (s) => void (s[service.name] = { ...running, startedAt: new Date().toISOString(), owner }));
+      if (owner !== null) owned.push(service.name);
+      log(`${service.name}: ready at ${running.endpoint} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${running.pid})`);
+    }),
+  ).catch(async (error: unknown) => {
+    // One failed: stop the ones this call started, so a failed start leaves nothing behind.
+    await stopServices(config, { only: owned, log: () => {} });
+    throw error;
+  });
+  const endpoints = resolveEndpoints(config);
+  await ensureTopics(createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
+  return { endpoints, owned, stop: () => stopServices(config, { only: owned, log }) };
+}
+
+/** Stops embedded services recorded in the state file (all, or `only` these), by pid. */
+export async function stopServices(
+  config: Config,
+  { only = ALL, log }: { only?: ServiceName[]; log: (message: string) => void },
+): Promise<void> {
+  const state = readState(config);
+  const signals = new Map(embeddedServices(config).map((s) => [s.name, s.stopSignal]));
+  // Kafka first: it writes its shutdown to disk; the other two do not depend on order.
+  const order: ServiceName[] = ['kafka', 'clickhouse', 'postgres'];
+  await Promise.all(
+    order
+      .filter((name) => only.includes(name) && state[name])
+      .map(async (name) => {
+        const entry = state[name]!;
+        const outcome = await stopProcess(entry.pid, { signal: signals.get(name) ?? 'SIGTERM', graceMs: 20_000 });
+        updateState(config, (s) => void delete s[name]);
+        log(`${name}: ${outcome} (pid ${entry.pid})`);
+      }),
+  );
+}
+
+export interface ServiceStatus {
+  name: ServiceName;
+  mode: 'embedded' | 'external';
+  endpoint: string;
+  pid?: number;
+  running: boolean;
+  ready: boolean;
+}
+
+/** What `services status` prints: each service, where it is, and whether it answers. */
+export async function servicesStatus(config: Config): Promise<ServiceStatus[]> {
+  const state = readState(config);
+  const embedded = new Map(embeddedServices(config).map((s) => [s.name, s]));
+  const endpoints = resolveEndpoints(config);
+  const externalEndpoint: Record<ServiceName, string> = {
+    clickhouse: endpoints.clickhouseUrl,
+    postgres: endpoints.databaseUrl.replace(/:[^:@/]*@/, ':***@'),
+    kafka: endpoints.kafkaBrokers.join(','),
+  };
+  return Promise.all(
+    ALL.map(async (name): Promise<ServiceStatus> => {
+      const service = embedded.get(name);
+      if (!service) return { name, mode: 'external', endpoint: externalEndpoint[name], running: true, ready: true };
+      const entry = state[name];
+      const running = entry !== undefined && isAlive(entry.pid);
+      const ready = running && (await service.isReady().catch(() => false));
+      return { name, mode: 'embedded', endpoint: service.endpoint, ...(entry ? { pid: entry.pid } : {}), running, ready };
+    }),
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Small helpers for stack tests (graphile-worker style): clients for the test services,
+ * unique names so tests never share state, and polling with a deadline.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject } from 'vitest';
+import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
+import { parseConfig, type Config } from '../lib/config.js';
+import { connectPg } from '../lib/postgres.js';
+import type pg from 'pg';
+
+/** The config a `clickstream` process would get in the test environment. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({ ...inject('testEnv'), ...overrides });
+}
+
+/** A ClickHouse client on the test server, default database `clickstream`. */
+export function testClickHouse(database = 'clickstream'): ClickHouseClient {
+  return createClickHouse({ url: inject('clickhouseUrl'), user: 'default', password: '', database });
+}
+
+export async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connectPg(inject('databaseUrl'));
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A name no other test uses: `prefix_<random hex>`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls until `check` returns a truthy value or `timeoutMs` passes (then throws with `what`). */
+export async function sleepUntil<T>(what: string, check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Rows of a query as objects. */
+export async function queryRows<T>(clickhouse: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const result = await clickhouse.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<T>();
+}

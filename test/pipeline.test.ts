@@ -1,0 +1,117 @@
+/**
+ * The walking skeleton on the real services: POST /events → Kafka → consumer →
+ * clickstream.events, with the api and consumer roles running as they do in production.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startApi, type RunningApi } from '../api/server.js';
+import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { createLogger } from '../lib/logger.js';
+import { createSiteStore } from '../lib/sites.js';
+import { findFreePort } from '../local/process-control.js';
+import { queryRows, sleepUntil, testClickHouse, testConfig, uniqueName, withPgClient } from './helpers.js';
+
+describe('POST /events → Kafka → consumer → ClickHouse', () => {
+  const site = uniqueName('site').replace(/_/g, '-');
+  let key = '';
+  let api: RunningApi;
+  let consumer: RunningConsumer;
+  const clickhouse = testClickHouse();
+
+  beforeAll(async () => {
+    // A topic and consumer group of this test's own: other tests' consumers never see these events.
+    const config = testConfig({
+      API_PORT: String(await findFreePort()),
+      CONSUMER_PORT: String(await findFreePort()),
+      KAFKA_TOPIC_RAW: uniqueName('raw'),
+      KAFKA_TOPIC_DLQ: uniqueName('dlq'),
+      KAFKA_CONSUMER_GROUP: uniqueName('group'),
+      CONSUMER_FLUSH_MS: '100',
+    });
+    await ensureTopics(createKafka({ brokers: inject('kafkaBrokers'), clientId: 'test' }), pipelineTopics(config));
+    key = (await withPgClient((c) => createSiteStore(c).add(site, ['https://shop.example']))).key;
+    const logger = createLogger('warn', 'test');
+    const endpoints = { databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers'), clickhouseUrl: inject('clickhouseUrl') };
+    api = await startApi({ config, logger, ...endpoints });
+    consumer = await startConsumer({ config, logger, ...endpoints });
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    await consumer?.stop();
+    await clickhouse.close();
+  });
+
+  it('stores an accepted batch, normalized and enriched, once', async () => {
+    const eventId = crypto.randomUUID();
+    const batch = [
+      {
+        event_id: eventId,
+        type: 'click',
+        session_id: 'user-session-1001',
+        user_id: 1001,
+        url: 'https://shop.example/catalog?foo=bar&utm_source=newsletter&utm_medium=email',
+        referrer: 'https://mail.google.com/',
+        created_at: new Date(Date.now() - 5000).toISOString(),
+        user_agent: 'Mozilla/5.0 (Linux; Android 7.1.1; SM-J700T1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/78.0.3882.0 Mobile Safari/537.36',
+        payload: { event_title: 'checkout', element_id: '#submit-button', x: 445, y: 315, plan: 'pro' },
+      },
+      { type: 'pageview', url: '/catalog', session_id: 'user-session-1001' },
+    ];
+    const response = await fetch(`${api.url}/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Write-Key': key },
+      body: JSON.stringify({ batch, sent_at: new Date().toISOString() }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 2, rejected: [] });
+
+    const rows = await sleepUntil('both events in ClickHouse', async () => {
+      const found = await queryRows<Record<string, unknown>>(
+        clickhouse,
+        'SELECT * EXCEPT (inserted_at) FROM events FINAL WHERE site_id = {site:String} ORDER BY type',
+        { site },
+      );
+      return found.length === 2 ? found : undefined;
+    });
+    const click = rows.find((r) => r.type === 'click')!;
+    expect(click).toMatchObject({
+      event_id: eventId,
+      site_id: site,
+      session_id: 'user-session-1001',
+      user_id: '1001',
+      visitor_id: 'u:1001',
+      host: 'shop.example',
+      path: '/catalog',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      channel: 'email',
+      referrer_domain: 'mail.google.com',
+      element_id: '#submit-button',
+      event_title: 'checkout',
+      x: 445,
+      y: 315,
+      browser: 'Chrome',
+      browser_version: '78',
+      os: 'Android',
+      device_type: 'mobile',
+      is_bot: false,
+      properties: { plan: 'pro' },
+    });
+    // No user id: a daily-salted hash, and the IP itself is in no column.
+    const pageview = rows.find((r) => r.type === 'pageview')!;
+    expect(pageview.visitor_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(rows)).not.toContain('127.0.0.1');
+  });
+
+  it('answers 401 for an unknown key and stores nothing', async () => {
+    const response = await fetch(`${api.url}/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Write-Key': 'csk_unknown' },
+      body: JSON.stringify([{ type: 'pageview', url: '/' }]),
+    });
+    expect(response.status).toBe(401);
+    expect((await response.json()).error).toBeTruthy();
+  });
+});
