@@ -5,13 +5,24 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config.js';
 import { type Command, UsageError } from './command.js';
 import { apiCommand } from './commands/api.js';
+import { backfillCommand } from './commands/backfill.js';
 import { consumerCommand } from './commands/consumer.js';
+import { etlCommand } from './commands/etl.js';
 import { migrateCommand } from './commands/migrate.js';
 import { servicesCommand } from './commands/services.js';
 import { sitesCommand } from './commands/sites.js';
 import { startCommand } from './commands/start.js';
 
-const commands: Command[] = [startCommand, servicesCommand, migrateCommand, sitesCommand, apiCommand, consumerCommand];
+const commands: Command[] = [
+  startCommand,
+  servicesCommand,
+  migrateCommand,
+  sitesCommand,
+  apiCommand,
+  consumerCommand,
+  etlCommand,
+  backfillCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -35,7 +35,12 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Polls until `check` returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function sleepUntil<T>(what: string, check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function sleepUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

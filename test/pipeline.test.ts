@@ -112,6 +112,6 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
       body: JSON.stringify([{ type: 'pageview', url: '/' }]),
     });
     expect(response.status).toBe(401);
-    expect((await response.json()).error).toBeTruthy();
+    expect(((await response.json()) as { error?: string }).error).toBeTruthy();
   });
 });
