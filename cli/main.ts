@@ -7,6 +7,7 @@ import { type Command, UsageError } from './command.js';
 import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
 import { consumerCommand } from './commands/consumer.js';
+import { dlqCommand } from './commands/dlq.js';
 import { etlCommand } from './commands/etl.js';
 import { migrateCommand } from './commands/migrate.js';
 import { servicesCommand } from './commands/services.js';
@@ -22,6 +23,7 @@ const commands: Command[] = [
   consumerCommand,
   etlCommand,
   backfillCommand,
+  dlqCommand,
 ];
 
 function mainHelp(): string {

@@ -16,6 +16,7 @@ export interface ConsumerLoopDeps {
   topic: string;
   groupId: string;
   partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
   buffer: FlushBuffer<MessageOutcome>;
   /** Turns the raw messages of one partition batch into outcomes. */
   toOutcomes(batch: EachBatchPayload['batch']): Promise<MessageOutcome[]>;
@@ -30,12 +31,12 @@ export interface ConsumerLoop {
   isHealthy(): boolean;
 }
 
-/** Waits for `done`, heartbeating every few seconds so a long load keeps group membership. */
+/** Waits for `done`, heartbeating (kafkajs sends at most one per heartbeatInterval) so a long load keeps group membership. */
 async function awaitWithHeartbeat(done: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
   let settled = false;
   const finished = done.finally(() => (settled = true));
   while (!settled) {
-    await Promise.race([finished, new Promise((r) => setTimeout(r, 3000))]);
+    await Promise.race([finished, new Promise((r) => setTimeout(r, 1000))]);
     if (!settled) await heartbeat().catch(() => {}); // a failed heartbeat resurfaces on commit
   }
   await finished;
@@ -46,8 +47,8 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
   let healthy = false;
   const consumer: Consumer = deps.kafka.consumer({
     groupId: deps.groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
+    sessionTimeout: deps.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(deps.sessionTimeoutMs / 3)),
     // Bigger fetches make bigger inserts; the broker waits up to 100 ms to fill one.
     minBytes: 64 * 1024,
     maxWaitTimeInMs: 100,

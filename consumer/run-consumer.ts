@@ -85,6 +85,7 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     topic: config.kafka.topicRaw,
     groupId: config.kafka.consumerGroup,
     partitionsConsumedConcurrently: config.kafka.topicPartitions,
+    sessionTimeoutMs: config.consumer.sessionTimeoutMs,
     buffer,
     toOutcomes,
     metrics,

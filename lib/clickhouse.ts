@@ -2,7 +2,7 @@
  * ClickHouse client construction. One place decides how every role talks to ClickHouse,
  * embedded or external.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 
 export type { ClickHouseClient };
 
@@ -21,6 +21,9 @@ export function createClickHouse(target: ClickHouseTarget, settings: Record<stri
     password: target.password,
     ...(target.database ? { database: target.database } : {}),
     request_timeout: 60_000,
+    // The client would print every failed request to the console; our callers log
+    // failures themselves, structured and with context (which batch, which mart).
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: {
       // DateTime64 values cross the wire as 'YYYY-MM-DD hh:mm:ss.sss' in UTC both ways.
       date_time_input_format: 'best_effort',

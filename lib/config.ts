@@ -122,6 +122,7 @@ const envSchema = z.object({
   CONSUMER_FLUSH_ROWS: positiveInt(10_000),
   CONSUMER_FLUSH_MS: positiveInt(500),
   CONSUMER_UA_CACHE_SIZE: positiveInt(10_000),
+  CONSUMER_SESSION_TIMEOUT_MS: positiveInt(30_000),
   CONSUMER_MAX_EVENT_AGE_DAYS: positiveInt(30),
   ETL_CONCURRENCY: positiveInt(2),
   ETL_CRON: z.string().trim().min(1, 'expected a cron pattern such as "5 * * * *"').default('5 * * * *'),
@@ -181,6 +182,8 @@ export interface Config {
     readonly flushRows: number;
     readonly flushMs: number;
     readonly uaCacheSize: number;
+    /** How long the group waits for a silent (crashed) member before rebalancing its partitions. */
+    readonly sessionTimeoutMs: number;
     /** Event times older than this (after skew correction) are replaced by received_at. */
     readonly maxEventAgeMs: number;
   };
@@ -286,6 +289,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       flushRows: e.CONSUMER_FLUSH_ROWS,
       flushMs: e.CONSUMER_FLUSH_MS,
       uaCacheSize: e.CONSUMER_UA_CACHE_SIZE,
+      sessionTimeoutMs: e.CONSUMER_SESSION_TIMEOUT_MS,
       maxEventAgeMs: e.CONSUMER_MAX_EVENT_AGE_DAYS * 86_400_000,
     },
     etl: {

@@ -34,7 +34,11 @@ export function findLibchdb(): string {
   return library;
 }
 
-export function clickhouseService(options: { dataDir: string; httpPort: number; tcpPort: number }): EmbeddedService {
+/**
+ * `configFile`: an optional ClickHouse config passed as `--config-file` (e.g. one naming a
+ * users.xml in `<users_config>`, so named users, passwords and readonly profiles apply).
+ */
+export function clickhouseService(options: { dataDir: string; httpPort: number; tcpPort: number; configFile?: string }): EmbeddedService {
   const dataDir = path.join(options.dataDir, 'clickhouse');
   const url = `http://127.0.0.1:${options.httpPort}`;
   let library = '';
@@ -62,7 +66,10 @@ export function clickhouseService(options: { dataDir: string; httpPort: number; 
     },
     async prepare() {},
     command() {
-      const args: ServerProcessArgs = { library, dataDir, httpPort: options.httpPort, tcpPort: options.tcpPort };
+      const args: ServerProcessArgs = {
+        library, dataDir, httpPort: options.httpPort, tcpPort: options.tcpPort,
+        ...(options.configFile ? { configFile: options.configFile } : {}),
+      };
       const tsx = pathToFileURL(require.resolve('tsx')).href;
       const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
       return { file: process.execPath, args: ['--import', tsx, entry, JSON.stringify(args)] };
