@@ -24,17 +24,22 @@ export function createKafkaSink(kafka: Kafka, topic: string): KafkaSink {
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
   });
   let connected = false;
+  let connecting: Promise<void> | undefined;
   let inFlight = 0;
+  const ensureConnected = (): Promise<void> => {
+    if (connected) return Promise.resolve();
+    connecting ??= producer.connect().finally(() => (connecting = undefined));
+    return connecting;
+  };
   producer.on(producer.events.CONNECT, () => (connected = true));
   producer.on(producer.events.DISCONNECT, () => (connected = false));
 
   return {
-    async connect() {
-      await producer.connect();
-    },
+    connect: ensureConnected,
     async send(messages: SinkMessage[]) {
       inFlight++;
       try {
+        await ensureConnected();
         await producer.send({ topic, acks: -1, timeout: 1500, messages });
       } catch (error) {
         throw new SinkUnavailableError(`kafka: ${(error as Error).message}`, { cause: error });

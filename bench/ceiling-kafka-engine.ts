@@ -1,0 +1,107 @@
+/**
+ * Ceiling (b): what a user could run instead of our consumer — ClickHouse's own Kafka
+ * table engine plus a materialized view — consuming the same topic (from the start, in a
+ * consumer group of its own) into an identical table. Measured like our consumer's
+ * replay (replay-consumer.ts): time until the group has committed the whole topic.
+ *
+ * The view does the enrichment SQL can do cheaply (URL parts, UTM tags, referrer domain,
+ * a bot regex, skew-corrected time). It does NOT parse user agents into browser/OS/device,
+ * classify channels or hash visitors with the daily salt: the peer does less work.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import type { ClickHouseClient } from '../lib/clickhouse.js';
+import { groupLag } from './pipeline-sampler.js';
+
+export const KAFKA_CEILING_GROUP = 'bench-kafka-engine';
+const QUEUE = 'bench_ceiling_kafka_queue';
+const TARGET = 'bench_ceiling_kafka_events';
+const VIEW = 'bench_ceiling_kafka_mv';
+
+export interface CatchUpResult {
+  messages: number;
+  seconds: number;
+  rowsPerS: number;
+  /** False when the deadline passed before the group caught up (rowsPerS is then partial). */
+  completed: boolean;
+}
+
+const J = (path: string) => `JSONExtractString(raw, ${path})`;
+const EVENT = (field: string) => J(`'event', '${field}'`);
+const PAYLOAD = (field: string) => J(`'event', 'payload', '${field}'`);
+
+const VIEW_SELECT = `
+SELECT
+  toUUID(${EVENT('event_id')}) AS event_id,
+  ${J("'site_id'")} AS site_id,
+  ${EVENT('type')} AS type,
+  ${EVENT('session_id')} AS session_id,
+  ${EVENT('user_id')} AS user_id,
+  ${EVENT('anonymous_id')} AS anonymous_id,
+  if(user_id != '', user_id, hex(sipHash128(site_id, ${J("'ip'")}, ${EVENT('user_agent')}))) AS visitor_id,
+  parseDateTime64BestEffortOrNull(${J("'received_at'")}, 3, 'UTC') AS received,
+  ifNull(parseDateTime64BestEffortOrNull(${EVENT('created_at')}, 3, 'UTC') + toIntervalMillisecond(
+    ifNull(dateDiff('millisecond', parseDateTime64BestEffortOrNull(${J("'sent_at'")}, 3, 'UTC'), received), 0)), received) AS ts,
+  received AS received_at,
+  ${EVENT('url')} AS url,
+  domain(url) AS host,
+  path(url) AS path,
+  queryString(url) AS query,
+  ${EVENT('referrer')} AS referrer,
+  domain(referrer) AS referrer_domain,
+  extractURLParameter(url, 'utm_source') AS utm_source,
+  extractURLParameter(url, 'utm_medium') AS utm_medium,
+  extractURLParameter(url, 'utm_campaign') AS utm_campaign,
+  extractURLParameter(url, 'utm_term') AS utm_term,
+  extractURLParameter(url, 'utm_content') AS utm_content,
+  ${PAYLOAD('element_id')} AS element_id,
+  ${PAYLOAD('event_title')} AS event_title,
+  JSONExtract(raw, 'event', 'payload', 'x', 'Nullable(Int32)') AS x,
+  JSONExtract(raw, 'event', 'payload', 'y', 'Nullable(Int32)') AS y,
+  match(${EVENT('user_agent')}, '(?i)bot|crawl|spider|headless') AS is_bot,
+  _partition AS kafka_partition,
+  _offset AS kafka_offset
+FROM ${QUEUE}`;
+
+/** Creates queue + target + view, waits for the group to catch up, then drops them. */
+export async function measureKafkaEngine(
+  clickhouse: ClickHouseClient,
+  kafka: Kafka,
+  options: { brokers: string[]; topic: string; consumers: number; timeoutMs: number },
+): Promise<CatchUpResult> {
+  const drop = async () => {
+    for (const t of [VIEW, QUEUE, TARGET]) await clickhouse.command({ query: `DROP TABLE IF EXISTS ${t}` });
+  };
+  await drop();
+  const { end: messages } = await groupLag(kafka, options.topic, KAFKA_CEILING_GROUP);
+  try {
+    await clickhouse.command({ query: `CREATE TABLE ${TARGET} AS events` });
+    await clickhouse.command({
+      query: `CREATE TABLE ${QUEUE} (raw String) ENGINE = Kafka SETTINGS
+        kafka_broker_list = {brokers:String}, kafka_topic_list = {topic:String}, kafka_group_name = {group:String},
+        kafka_format = 'JSONAsString', kafka_num_consumers = {consumers:UInt32}, kafka_max_block_size = 65536`,
+      query_params: { brokers: options.brokers.join(','), topic: options.topic, group: KAFKA_CEILING_GROUP, consumers: options.consumers },
+    });
+    const started = performance.now();
+    // The view starts the engine's background consumption.
+    await clickhouse.command({ query: `CREATE MATERIALIZED VIEW ${VIEW} TO ${TARGET} AS ${VIEW_SELECT}` });
+    return await waitCaughtUp(kafka, options.topic, KAFKA_CEILING_GROUP, messages, started, options.timeoutMs);
+  } finally {
+    await drop().catch(() => {});
+  }
+}
+
+/** Polls the group's lag until 0 or the deadline; rate = messages done / time since `started`. */
+export async function waitCaughtUp(
+  kafka: Kafka, topic: string, groupId: string, messages: number, started: number, timeoutMs: number,
+): Promise<CatchUpResult> {
+  let lag = messages;
+  while (performance.now() - started < timeoutMs) {
+    lag = (await groupLag(kafka, topic, groupId)).lag;
+    if (lag === 0) break;
+    await sleep(100);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const done = messages - lag;
+  return { messages: done, seconds, rowsPerS: done / seconds, completed: lag === 0 };
+}

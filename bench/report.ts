@@ -1,0 +1,85 @@
+/**
+ * The bench's result: one JSON-friendly object (written by `--json`) and its markdown
+ * rendering, with the issue's targets beside the numbers.
+ */
+import type { ProcessSummary } from './process-stats.js';
+import type { PipelinePoint } from './pipeline-sampler.js';
+import type { QueryBenchResult } from './query-bench.js';
+
+export interface BenchReport {
+  machine: { cpus: number; loadavg_before: number[]; loadavg_after: number[]; node: string };
+  settings: { duration_s: number; rate: number | null; batch: number | 'sdk'; connections: number; seed_events: number };
+  e2e_events_per_s: number;
+  accepted_events_per_s: number;
+  requests_per_s: number;
+  api_p50_ms: number;
+  api_p95_ms: number;
+  api_p99_ms: number;
+  freshness_p50_ms: number;
+  freshness_p95_ms: number;
+  freshness_p99_ms: number;
+  markers_missing: number;
+  accepted_distinct_ids: number;
+  rows_distinct: number;
+  rows_match: boolean;
+  statuses: Record<string, number>;
+  late_starts: number;
+  resends: number;
+  consumer: { rows_per_s_avg: number; rows_per_s_max: number; lag_max: number; lag_end: number; series: PipelinePoint[] };
+  processes: ProcessSummary[];
+  ceilings: {
+    clickhouse_raw_rows_per_s: number;
+    kafka_engine_rows_per_s: number;
+    kafka_engine_completed: boolean;
+    our_consumer_replay_rows_per_s: number;
+    our_consumer_replay_completed: boolean;
+    hono_noop_events_per_s: number;
+  };
+  queries_p95_ms: number | null;
+  queries: QueryBenchResult | null;
+}
+
+const n = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : 'n/a');
+
+/** The report as markdown tables (what `clickstream bench` prints on stdout). */
+export function renderMarkdown(r: BenchReport): string {
+  const c = r.ceilings;
+  const lines = [
+    `### clickstream bench — ${r.settings.duration_s} s, rate ${r.settings.rate ?? 'max'}, batch ${r.settings.batch}, ${r.settings.connections} connections`,
+    `${r.machine.cpus} CPUs, load average before ${r.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')}, after ${r.machine.loadavg_after.map((l) => l.toFixed(2)).join(' ')}; node ${r.machine.node}`,
+    '',
+    '| metric | value | target |',
+    '| --- | ---: | --- |',
+    `| end-to-end events/s (distinct rows visible / time) | ${n(r.e2e_events_per_s)} | >= 50,000 (50-event batches) |`,
+    `| accepted events/s | ${n(r.accepted_events_per_s)} | |`,
+    `| requests/s | ${n(r.requests_per_s)} | >= 5,000 (1-event requests) |`,
+    `| API latency p50 / p95 / p99 ms | ${n(r.api_p50_ms, 1)} / ${n(r.api_p95_ms, 1)} / ${n(r.api_p99_ms, 1)} | p99 <= 20 at 70% of max |`,
+    `| freshness p50 / p95 / p99 ms | ${n(r.freshness_p50_ms)} / ${n(r.freshness_p95_ms)} / ${n(r.freshness_p99_ms)} | p95 <= 2,000 |`,
+    `| rows check: distinct event_id in ClickHouse == accepted | ${n(r.rows_distinct)} == ${n(r.accepted_distinct_ids)}: **${r.rows_match ? 'match' : 'MISMATCH'}** | exact |`,
+    `| consumer rows/s avg / max; lag max / end | ${n(r.consumer.rows_per_s_avg)} / ${n(r.consumer.rows_per_s_max)}; ${n(r.consumer.lag_max)} / ${n(r.consumer.lag_end)} | |`,
+    `| HTTP answers | ${Object.entries(r.statuses).map(([s, k]) => `${s}: ${n(k)}`).join(', ')}; resends ${n(r.resends)}; late starts ${n(r.late_starts)} | |`,
+    '',
+    '| ceiling (same run, same rows) | rows/s | ours vs ceiling |',
+    '| --- | ---: | ---: |',
+    `| (a) raw ClickHouse HTTP insert, identical table | ${n(c.clickhouse_raw_rows_per_s)} | e2e ${ratio(r.e2e_events_per_s, c.clickhouse_raw_rows_per_s)} |`,
+    `| (b) ClickHouse Kafka engine + MV, same topic${c.kafka_engine_completed ? '' : ' (timed out: partial)'} | ${n(c.kafka_engine_rows_per_s)} | our consumer replay ${n(c.our_consumer_replay_rows_per_s)}${c.our_consumer_replay_completed ? '' : ' (partial)'} = ${ratio(c.our_consumer_replay_rows_per_s, c.kafka_engine_rows_per_s)} (target >= 1.0x) |`,
+    `| (c) no-op Hono endpoint, same body parsing (events/s) | ${n(c.hono_noop_events_per_s)} | API ${ratio(r.accepted_events_per_s, c.hono_noop_events_per_s)} |`,
+    '',
+    '| process | CPU avg % | CPU max % | RSS max MB |',
+    '| --- | ---: | ---: | ---: |',
+    ...r.processes.map((p) => `| ${p.name} | ${n(p.cpuAvgPct)} | ${n(p.cpuMaxPct)} | ${n(p.rssMaxMb)} |`),
+  ];
+  if (r.queries) {
+    const q = r.queries;
+    lines.push(
+      '',
+      `| queries at ${n(q.seedEvents)} seeded events (${q.days} days; seeded in ${n(q.seedSeconds, 1)} s) | p50 ms | p95 ms |`,
+      '| --- | ---: | ---: |',
+      `| build of all marts, ${q.days} days (s, one run) | ${n(q.martBuildSeconds, 1)} s | |`,
+      ...q.panels.map((p) => `| ${p.name} | ${n(p.p50, 1)} | ${n(p.p95, 1)} |`),
+      `| worst panel p95 (target <= 100 ms) | | ${n(q.p95Ms, 1)} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

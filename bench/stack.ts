@@ -1,0 +1,114 @@
+/**
+ * The pipeline under test, started in this process on a data dir and ports of its own:
+ * embedded ClickHouse, Postgres and Kafka (child processes), migrations, bench sites, and
+ * the api and consumer roles in-process. Rate limits are raised out of the way: the bench
+ * measures throughput, not the limiter. Environment variables that point at external
+ * services are ignored on purpose, so a bench can never load someone else's server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApi, type RunningApi } from '../api/server.js';
+import { runMigrations } from '../cli/commands/migrate.js';
+import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { type Config, parseConfig } from '../lib/config.js';
+import { createLogger } from '../lib/logger.js';
+import { connectPg } from '../lib/postgres.js';
+import { createSiteStore } from '../lib/sites.js';
+import { findFreePort } from '../local/process-control.js';
+import { type Endpoints, ensureServices } from '../local/services.js';
+import type { SiteTarget } from './traffic.js';
+
+export interface BenchSite extends SiteTarget {
+  siteId: string;
+}
+
+export interface BenchStack {
+  config: Config;
+  /** The env the config was parsed from (to derive variants, e.g. a replay consumer). */
+  env: Record<string, string>;
+  endpoints: Endpoints;
+  apiUrl: string;
+  sites: BenchSite[];
+  /** Pids of the embedded services, from `<dataDir>/services.json`. */
+  servicePids: Record<'clickhouse' | 'postgres' | 'kafka', number>;
+  stopRoles(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const UNLIMITED = String(1_000_000_000);
+
+/** The env of a bench stack: free loopback ports, quiet logs, no rate limits. */
+export async function benchEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const ports = await Promise.all(Array.from({ length: 7 }, () => findFreePort()));
+  return {
+    CLICKSTREAM_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    LOCAL_CLICKHOUSE_HTTP_PORT: String(ports[0]),
+    LOCAL_CLICKHOUSE_TCP_PORT: String(ports[1]),
+    LOCAL_POSTGRES_PORT: String(ports[2]),
+    LOCAL_KAFKA_PORT: String(ports[3]),
+    LOCAL_KAFKA_CONTROLLER_PORT: String(ports[4]),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(ports[5]),
+    CONSUMER_HOST: '127.0.0.1',
+    CONSUMER_PORT: String(ports[6]),
+    API_RATE_PER_KEY: UNLIMITED,
+    API_RATE_BURST_PER_KEY: UNLIMITED,
+    API_RATE_PER_IP: UNLIMITED,
+    API_RATE_BURST_PER_IP: UNLIMITED,
+    ...extra,
+  };
+}
+
+/**
+ * Starts everything on a fresh `dataDir` (emptied first: it belongs to the bench), with
+ * `siteCount` sites named bench-1..N. On failure, stops what it started and rethrows.
+ */
+export async function startBenchStack(options: { dataDir: string; siteCount: number; log: (m: string) => void }): Promise<BenchStack> {
+  fs.rmSync(options.dataDir, { recursive: true, force: true });
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const env = await benchEnv(options.dataDir);
+  const config = parseConfig(env);
+  const services = await ensureServices(config, { log: options.log, owner: process.pid });
+  const roles: Array<RunningApi | RunningConsumer> = [];
+  const stopRoles = async () => {
+    for (const role of roles.splice(0).reverse()) await role.stop().catch((e: Error) => options.log(`stop: ${e.message}`));
+  };
+  try {
+    await runMigrations(config, () => {});
+    const sites = await createSites(services.endpoints.databaseUrl, options.siteCount);
+    const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<string, { pid: number }>;
+    const servicePids = { clickhouse: state.clickhouse?.pid ?? 0, postgres: state.postgres?.pid ?? 0, kafka: state.kafka?.pid ?? 0 };
+    const logger = (role: string) => createLogger(config.logLevel, role);
+    roles.push(await startConsumer({ config, logger: logger('consumer'), ...services.endpoints }));
+    const api = await startApi({ config, logger: logger('api'), databaseUrl: services.endpoints.databaseUrl, kafkaBrokers: services.endpoints.kafkaBrokers });
+    roles.push(api);
+    return {
+      config, env, endpoints: services.endpoints, apiUrl: api.url, sites, servicePids, stopRoles,
+      async stop() {
+        await stopRoles();
+        await services.stop();
+      },
+    };
+  } catch (error) {
+    await stopRoles();
+    await services.stop();
+    throw error;
+  }
+}
+
+async function createSites(databaseUrl: string, count: number): Promise<BenchSite[]> {
+  const client = await connectPg(databaseUrl);
+  try {
+    const store = createSiteStore(client);
+    const sites: BenchSite[] = [];
+    for (let i = 1; i <= count; i++) {
+      const siteId = `bench-${i}`;
+      const { key } = await store.add(siteId, ['*']);
+      sites.push({ siteId, key, host: `site${i}.bench.example` });
+    }
+    return sites;
+  } finally {
+    await client.end();
+  }
+}

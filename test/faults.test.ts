@@ -1,0 +1,143 @@
+/**
+ * Dependency failures on real services: Kafka unreachable → the API answers 503 with
+ * Retry-After within ~2 s and recovers by itself when Kafka appears; ClickHouse down → the
+ * consumer pauses without committing and loads everything once ClickHouse is back.
+ * Each test starts its own ClickHouse or Kafka, so stopping it touches no other test.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Partitioners } from 'kafkajs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startApi } from '../api/server.js';
+import type { RawEventMessage } from '../api/raw-event-message.js';
+import { startConsumer } from '../consumer/run-consumer.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { createLogger } from '../lib/logger.js';
+import { createSiteStore } from '../lib/sites.js';
+import { clickhouseService } from '../local/clickhouse/service.js';
+import { startService, type StartedService } from '../local/embedded-service.js';
+import { kafkaService } from '../local/kafka/service.js';
+import { findFreePort, stopProcess } from '../local/process-control.js';
+import { migrate } from '../migrations/runner.js';
+import { createClickHouse } from '../lib/clickhouse.js';
+import { queryRows, sleepUntil, testConfig, uniqueName, withPgClient } from './helpers.js';
+
+const started: StartedService[] = [];
+const scratchDirs: string[] = [];
+const scratchDir = (name: string) => {
+  const dir = path.resolve('.test-data', uniqueName(name));
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  scratchDirs.push(dir);
+  return dir;
+};
+const logger = createLogger('silent', 'test');
+
+afterAll(async () => {
+  for (const s of started) await stopProcess(s.pid, { graceMs: 10_000 });
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('faults', () => {
+  it('API: 503 + Retry-After within 2.5 s while Kafka is unreachable, 202 once it is back', { timeout: 120_000 }, async () => {
+    const kafkaPort = await findFreePort();
+    const config = testConfig({ API_PORT: String(await findFreePort()), KAFKA_TOPIC_RAW: 'events.raw' });
+    const site = uniqueName('fault').replace(/_/g, '-');
+    const key = (await withPgClient((c) => createSiteStore(c).add(site, []))).key;
+    const api = await startApi({ config, logger, databaseUrl: inject('databaseUrl'), kafkaBrokers: [`127.0.0.1:${kafkaPort}`] });
+    const post = () =>
+      fetch(`${api.url}/events`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Write-Key': key },
+        body: JSON.stringify([{ type: 'pageview', url: '/' }]),
+      });
+    try {
+      const t0 = Date.now();
+      const down = await post();
+      expect(Date.now() - t0).toBeLessThan(2500);
+      expect(down.status).toBe(503);
+      expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await down.json()) as { message?: string }).message).toBeTruthy();
+
+      const dataDir = scratchDir('kafka');
+      const kafka = await startService(
+        kafkaService({ dataDir, port: kafkaPort, controllerPort: await findFreePort(), heapMb: 256, partitions: 1 }),
+        { logDir: dataDir, log: () => {} },
+      );
+      started.push(kafka);
+      await ensureTopics(createKafka({ brokers: [kafka.endpoint], clientId: 'test' }), pipelineTopics(config));
+      const up = await sleepUntil('the API to accept again', async () => ((await post()).status === 202 ? true : undefined), 60_000, 500);
+      expect(up).toBe(true);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('consumer: pauses while ClickHouse is down, commits nothing, then loads everything once', { timeout: 150_000 }, async () => {
+    const dataDir = scratchDir('clickhouse');
+    const service = clickhouseService({ dataDir, httpPort: await findFreePort(), tcpPort: await findFreePort() });
+    let clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
+    started.push(clickhouseProcess);
+    const target = { url: service.endpoint, user: 'default', password: '', database: 'clickstream' };
+    await withPgClient((postgres) => migrate({ clickhouse: target, postgres, log: () => {} }));
+
+    const env = {
+      KAFKA_TOPIC_RAW: uniqueName('raw'),
+      KAFKA_TOPIC_DLQ: uniqueName('dlq'),
+      KAFKA_CONSUMER_GROUP: uniqueName('group'),
+      CONSUMER_PORT: String(await findFreePort()),
+      CONSUMER_FLUSH_MS: '100',
+    };
+    const config = testConfig(env);
+    const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'fault-test' });
+    await ensureTopics(kafka, pipelineTopics(config));
+    const consumer = await startConsumer({ config, logger, clickhouseUrl: service.endpoint, databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const send = (n: number) =>
+      producer.send({
+        topic: env.KAFKA_TOPIC_RAW,
+        messages: Array.from({ length: n }, () => {
+          const value: RawEventMessage = {
+            v: 1, site_id: 'fault', event: { event_id: crypto.randomUUID(), type: 'pageview', url: '/', payload: {}, extra: {} },
+            received_at: new Date().toISOString(), sent_at: null, ip: '192.0.2.1', request_ua: null, request_id: 'fault',
+          };
+          return { key: crypto.randomUUID(), value: JSON.stringify(value) };
+        }),
+      });
+    const clickhouse = () => createClickHouse(target);
+    const count = async () => {
+      const client = clickhouse();
+      try {
+        return Number((await queryRows<{ n: number | string }>(client, 'SELECT count() AS n FROM events'))[0]!.n);
+      } finally {
+        await client.close();
+      }
+    };
+    const committed = async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const [topic] = await admin.fetchOffsets({ groupId: env.KAFKA_CONSUMER_GROUP, topics: [env.KAFKA_TOPIC_RAW] });
+      await admin.disconnect();
+      return topic!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    };
+    try {
+      await send(100);
+      await sleepUntil('first 100 loaded', async () => (await count()) === 100);
+      await sleepUntil('first 100 committed', async () => (await committed()) === 100);
+
+      await stopProcess(clickhouseProcess.pid);
+      await send(200);
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(await committed()).toBe(100); // nothing committed that was not inserted
+
+      clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
+      started.push(clickhouseProcess);
+      await sleepUntil('all 300 loaded after ClickHouse came back', async () => (await count()) === 300, 60_000, 500);
+      await sleepUntil('all 300 committed', async () => (await committed()) === 300, 30_000, 500);
+    } finally {
+      await producer.disconnect();
+      await consumer.stop();
+    }
+  });
+});
