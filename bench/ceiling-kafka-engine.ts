@@ -30,6 +30,8 @@ const J = (path: string) => `JSONExtractString(raw, ${path})`;
 const EVENT = (field: string) => J(`'event', '${field}'`);
 const PAYLOAD = (field: string) => J(`'event', 'payload', '${field}'`);
 
+const RECEIVED = `parseDateTime64BestEffortOrNull(${J("'received_at'")}, 3, 'UTC')`;
+
 const VIEW_SELECT = `
 SELECT
   toUUID(${EVENT('event_id')}) AS event_id,
@@ -39,10 +41,9 @@ SELECT
   ${EVENT('user_id')} AS user_id,
   ${EVENT('anonymous_id')} AS anonymous_id,
   if(user_id != '', user_id, hex(sipHash128(site_id, ${J("'ip'")}, ${EVENT('user_agent')}))) AS visitor_id,
-  parseDateTime64BestEffortOrNull(${J("'received_at'")}, 3, 'UTC') AS received,
   ifNull(parseDateTime64BestEffortOrNull(${EVENT('created_at')}, 3, 'UTC') + toIntervalMillisecond(
-    ifNull(dateDiff('millisecond', parseDateTime64BestEffortOrNull(${J("'sent_at'")}, 3, 'UTC'), received), 0)), received) AS ts,
-  received AS received_at,
+    ifNull(dateDiff('millisecond', parseDateTime64BestEffortOrNull(${J("'sent_at'")}, 3, 'UTC'), ${RECEIVED}), 0)), ${RECEIVED}) AS ts,
+  ${RECEIVED} AS received_at,
   ${EVENT('url')} AS url,
   domain(url) AS host,
   path(url) AS path,

@@ -22,6 +22,8 @@ export interface LoadOptions {
   connections: number;
   /** Stop after this many events even before `durationMs`. */
   maxEvents?: number;
+  /** Stops early (e.g. Ctrl-C); requests in flight still complete. */
+  signal?: AbortSignal;
   /** Called every second with the running totals (for progress lines). */
   onTick?: (progress: { elapsedMs: number; acceptedEvents: number; requests: number }) => void;
 }
@@ -92,15 +94,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const worker = async () => {
     for (;;) {
-      if (performance.now() >= deadline || (options.maxEvents !== undefined && result.eventsSent >= options.maxEvents)) return;
+      if (options.signal?.aborted || performance.now() >= deadline || (options.maxEvents !== undefined && result.eventsSent >= options.maxEvents)) return;
       const request = options.traffic.next();
       if (rate !== undefined) {
         const due = nextDue;
         nextDue += (request.events / rate) * 1000;
         const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
+        if (wait > 0) await sleep(wait, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {});
         else if (wait < -50) result.lateStarts++;
-        if (performance.now() >= deadline) return;
+        if (options.signal?.aborted || performance.now() >= deadline) return;
       }
       result.eventsSent += request.events;
       if (request.resend) result.resends++;

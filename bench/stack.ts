@@ -14,7 +14,7 @@ import { type Config, parseConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { connectPg } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
-import { findFreePort } from '../local/process-control.js';
+import { findFreePort, isAlive, stopProcess } from '../local/process-control.js';
 import { type Endpoints, ensureServices } from '../local/services.js';
 import type { SiteTarget } from './traffic.js';
 
@@ -42,7 +42,8 @@ export async function benchEnv(dataDir: string, extra: Record<string, string> = 
   const ports = await Promise.all(Array.from({ length: 7 }, () => findFreePort()));
   return {
     CLICKSTREAM_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    // kafkajs warns on every retry; at thousands of requests a second that floods the terminal.
+    LOG_LEVEL: 'error',
     LOCAL_CLICKHOUSE_HTTP_PORT: String(ports[0]),
     LOCAL_CLICKHOUSE_TCP_PORT: String(ports[1]),
     LOCAL_POSTGRES_PORT: String(ports[2]),
@@ -65,8 +66,7 @@ export async function benchEnv(dataDir: string, extra: Record<string, string> = 
  * `siteCount` sites named bench-1..N. On failure, stops what it started and rethrows.
  */
 export async function startBenchStack(options: { dataDir: string; siteCount: number; log: (m: string) => void }): Promise<BenchStack> {
-  fs.rmSync(options.dataDir, { recursive: true, force: true });
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  emptyBenchDir(options.dataDir);
   const env = await benchEnv(options.dataDir);
   const config = parseConfig(env);
   const services = await ensureServices(config, { log: options.log, owner: process.pid });
@@ -88,6 +88,10 @@ export async function startBenchStack(options: { dataDir: string; siteCount: num
       async stop() {
         await stopRoles();
         await services.stop();
+        // services.json may be gone (someone emptied the data dir): stop by the pids we saw.
+        for (const [name, pid] of Object.entries(servicePids)) {
+          if (pid > 0 && isAlive(pid)) options.log(`${name}: ${await stopProcess(pid, { signal: name === 'postgres' ? 'SIGINT' : 'SIGTERM', graceMs: 20_000 })} (pid ${pid})`);
+        }
       },
     };
   } catch (error) {
@@ -95,6 +99,19 @@ export async function startBenchStack(options: { dataDir: string; siteCount: num
     await services.stop();
     throw error;
   }
+}
+
+const OWNER_MARK = '.clickstream-bench';
+
+/** Empties the dir, but only one the bench made (it holds OWNER_MARK) or a new/empty one. */
+function emptyBenchDir(dir: string): void {
+  const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  if (entries.length > 0 && !entries.includes(OWNER_MARK)) {
+    throw new Error(`bench: ${dir} is not empty and was not made by the bench; pick another --data-dir (it is emptied first)`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, OWNER_MARK), 'Made by clickstream bench, emptied by each run.\n');
 }
 
 async function createSites(databaseUrl: string, count: number): Promise<BenchSite[]> {

@@ -141,6 +141,9 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/** Every variable the program reads (all documented in .env.example). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** The validated, frozen configuration every role receives. */
 export interface Config {
   readonly dataDir: string;
