@@ -68,7 +68,7 @@ FROM ${QUEUE}`;
 export async function measureKafkaEngine(
   clickhouse: ClickHouseClient,
   kafka: Kafka,
-  options: { brokers: string[]; topic: string; consumers: number; timeoutMs: number },
+  options: { brokers: string[]; topic: string; consumers: number; flushMs: number; timeoutMs: number },
 ): Promise<CatchUpResult> {
   const drop = async () => {
     for (const t of [VIEW, QUEUE, TARGET]) await clickhouse.command({ query: `DROP TABLE IF EXISTS ${t}` });
@@ -80,8 +80,9 @@ export async function measureKafkaEngine(
     await clickhouse.command({
       query: `CREATE TABLE ${QUEUE} (raw String) ENGINE = Kafka SETTINGS
         kafka_broker_list = {brokers:String}, kafka_topic_list = {topic:String}, kafka_group_name = {group:String},
-        kafka_format = 'JSONAsString', kafka_num_consumers = {consumers:UInt32}, kafka_max_block_size = 65536`,
-      query_params: { brokers: options.brokers.join(','), topic: options.topic, group: KAFKA_CEILING_GROUP, consumers: options.consumers },
+        kafka_format = 'JSONAsString', kafka_num_consumers = {consumers:UInt32}, kafka_thread_per_consumer = 1,
+        kafka_max_block_size = 65536, kafka_flush_interval_ms = {flush_ms:UInt64}`,
+      query_params: { brokers: options.brokers.join(','), topic: options.topic, group: KAFKA_CEILING_GROUP, consumers: options.consumers, flush_ms: options.flushMs },
     });
     const started = performance.now();
     // The view starts the engine's background consumption.

@@ -104,7 +104,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     o.log('bench: our consumer replaying the topic from the start');
     const replay = await measureReplay(clickhouse, kafka, { env: stack.env, endpoints, topic, timeoutMs: catchUpTimeout });
     o.log('bench: ceiling (b) ClickHouse Kafka engine on the same topic');
-    const engine = await measureKafkaEngine(clickhouse, kafka, { brokers: endpoints.kafkaBrokers, topic, consumers: 1, timeoutMs: catchUpTimeout });
+    const engine = await measureKafkaEngine(clickhouse, kafka, { brokers: endpoints.kafkaBrokers, topic,
+      // As many consumers as cores (ClickHouse caps it there), flushing as often as ours does.
+      consumers: Math.min(os.cpus().length, config.kafka.topicPartitions), flushMs: config.consumer.flushMs, timeoutMs: catchUpTimeout });
 
     let queries = null;
     if (o.seedEvents > 0) {

@@ -34,7 +34,7 @@ ORDER BY time`,
       description: 'Events with an element_id (mart_ctr_daily). CTR = clicks / impressions, computed over the whole range.',
       sql: `
 SELECT element_id, sum(impressions) AS impressions, sum(clicks) AS clicks,
-       round(sum(clicks) / nullIf(sum(impressions), 0), 4) AS ctr
+       round(clicks / nullIf(impressions, 0), 4) AS ctr
 FROM clickstream.mart_ctr_daily
 WHERE ${site} AND $__dateFilter(day)
 GROUP BY element_id
@@ -45,7 +45,7 @@ LIMIT 50`,
       kind: 'table', w: 12, h: 10, title: 'CTR by page', description: 'Impressions and clicks of all elements of a page (mart_ctr_daily).',
       sql: `
 SELECT path, uniqExact(element_id) AS elements, sum(impressions) AS impressions, sum(clicks) AS clicks,
-       round(sum(clicks) / nullIf(sum(impressions), 0), 4) AS ctr
+       round(clicks / nullIf(impressions, 0), 4) AS ctr
 FROM clickstream.mart_ctr_daily
 WHERE ${site} AND $__dateFilter(day)
 GROUP BY path

@@ -56,7 +56,7 @@ ORDER BY time`,
       description: 'mart_pages_daily over the days of the range. daily_visitors adds up each day\'s distinct visitors; entries/exits count sessions entering/leaving on the page; exit_rate = exits / pageviews.',
       sql: `
 SELECT path, sum(pageviews) AS pageviews, sum(visitors) AS daily_visitors, sum(entries) AS entries, sum(exits) AS exits,
-       round(sum(exits) / nullIf(sum(pageviews), 0), 3) AS exit_rate
+       round(exits / nullIf(pageviews, 0), 3) AS exit_rate
 FROM clickstream.mart_pages_daily
 WHERE ${site} AND $__dateFilter(day)
 GROUP BY path
@@ -78,7 +78,7 @@ ORDER BY sessions DESC`,
       sql: `
 SELECT channel, referrer_domain, utm_source, utm_medium, utm_campaign,
        sum(sessions) AS sessions, sum(conversions) AS conversions,
-       round(sum(conversions) / nullIf(sum(sessions), 0), 4) AS conversions_per_session
+       round(conversions / nullIf(sessions, 0), 4) AS conversions_per_session
 FROM clickstream.mart_sources_daily
 WHERE ${site} AND $__dateFilter(day)
 GROUP BY channel, referrer_domain, utm_source, utm_medium, utm_campaign
