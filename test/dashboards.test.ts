@@ -63,7 +63,8 @@ function provisionedDatasources(): Map<string, string> {
 
 async function run(sql: string): Promise<{ meta: Array<{ name: string; type: string }>; data: Array<Record<string, unknown>> }> {
   const result = await clickhouse.query({ query: sql, format: 'JSON' });
-  return result.json();
+  const { meta, data } = await result.json<Record<string, unknown>>();
+  return { meta: meta ?? [], data };
 }
 
 const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;

@@ -1,11 +1,15 @@
 import { resolveEndpoints } from '../../local/services.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../../lib/kafka.js';
 import { connectPg } from '../../lib/postgres.js';
 import { migrate } from '../../migrations/runner.js';
 import type { Config } from '../../lib/config.js';
 import type { Command } from '../command.js';
 import { loadContext, say } from '../context.js';
 
-/** Applies pending migrations to the configured (or embedded, already running) services. */
+/**
+ * Applies pending migrations to the configured (or embedded, already running) services,
+ * and creates the Kafka topics (auto-creation is off: partition counts must be right).
+ */
 export async function runMigrations(config: Config, log: (message: string) => void): Promise<string[]> {
   const endpoints = resolveEndpoints(config);
   const postgres = await connectPg(endpoints.databaseUrl);
@@ -20,6 +24,7 @@ export async function runMigrations(config: Config, log: (message: string) => vo
       postgres,
       log,
     });
+    await ensureTopics(createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
     return applied;
   } finally {
     await postgres.end();
@@ -28,12 +33,13 @@ export async function runMigrations(config: Config, log: (message: string) => vo
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'Apply pending ClickHouse and Postgres migrations (each once, checksummed)',
+  summary: 'Apply pending ClickHouse and Postgres migrations (each once, checksummed); create Kafka topics',
   usage: [
     'Usage: clickstream migrate',
     '',
     'Applies migrations/NNNN_*.sql to ClickHouse and migrations/postgres/NNNN_*.sql to Postgres,',
-    'in order, each once. Safe to run from several processes at once. The services must be',
+    'in order, each once, then creates the Kafka topics that are missing. Safe to run from',
+    'several processes at once. The services must be',
     'running ("clickstream services up") or configured (CLICKHOUSE_URL, DATABASE_URL).',
   ].join('\n'),
   async run() {

