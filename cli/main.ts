@@ -6,9 +6,11 @@ import { ConfigError } from '../lib/config.js';
 import { type Command, UsageError } from './command.js';
 import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
+import { benchCommand } from './commands/bench.js';
 import { consumerCommand } from './commands/consumer.js';
 import { dlqCommand } from './commands/dlq.js';
 import { etlCommand } from './commands/etl.js';
+import { generateCommand } from './commands/generate.js';
 import { migrateCommand } from './commands/migrate.js';
 import { servicesCommand } from './commands/services.js';
 import { sitesCommand } from './commands/sites.js';
@@ -24,6 +26,8 @@ const commands: Command[] = [
   etlCommand,
   backfillCommand,
   dlqCommand,
+  generateCommand,
+  benchCommand,
 ];
 
 function mainHelp(): string {
@@ -82,7 +86,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`clickstream: ${error.message}\n`);
       return 78; // EX_CONFIG
     }
-    process.stderr.write(`clickstream ${name}: ${(error as Error).stack ?? String(error)}\n`);
+    // Our errors say what went wrong and what to do; a stack trace would bury that.
+    // LOG_LEVEL=debug shows it for bug reports.
+    const debug = /^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '');
+    process.stderr.write(`clickstream ${name}: ${debug ? ((error as Error).stack ?? String(error)) : describe(error)}\n`);
     return 1;
   }
+}
+
+/** The message of an error and of its causes, one per line. */
+function describe(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error; e && lines.length < 5; e = (e as { cause?: unknown }).cause) {
+    lines.push(e instanceof Error ? e.message : String(e));
+  }
+  return lines.join('\n  caused by: ');
 }

@@ -11,11 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../lib/config.js';
 import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { redactUrl } from '../lib/postgres.js';
 import { clickhouseService } from './clickhouse/service.js';
 import { type EmbeddedService, type ServiceName, type StartedService, startService } from './embedded-service.js';
 import { kafkaService } from './kafka/service.js';
 import { postgresService } from './postgres.js';
 import { isAlive, stopProcess } from './process-control.js';
+import { answers } from './probes.js';
 
 export interface Endpoints {
   clickhouseUrl: string;
@@ -173,19 +175,22 @@ export async function servicesStatus(config: Config): Promise<ServiceStatus[]> {
   const state = readState(config);
   const embedded = new Map(embeddedServices(config).map((s) => [s.name, s]));
   const endpoints = resolveEndpoints(config);
-  const externalEndpoint: Record<ServiceName, string> = {
+  const endpoint: Record<ServiceName, string> = {
     clickhouse: endpoints.clickhouseUrl,
-    postgres: endpoints.databaseUrl.replace(/:[^:@/]*@/, ':***@'),
+    postgres: endpoints.databaseUrl,
     kafka: endpoints.kafkaBrokers.join(','),
   };
   return Promise.all(
     ALL.map(async (name): Promise<ServiceStatus> => {
       const service = embedded.get(name);
-      if (!service) return { name, mode: 'external', endpoint: externalEndpoint[name], running: true, ready: true };
+      if (!service) {
+        const ready = await answers(name, endpoint[name]);
+        return { name, mode: 'external', endpoint: redactUrl(endpoint[name]), running: ready, ready };
+      }
       const entry = state[name];
       const running = entry !== undefined && isAlive(entry.pid);
       const ready = running && (await service.isReady().catch(() => false));
-      return { name, mode: 'embedded', endpoint: service.endpoint, ...(entry ? { pid: entry.pid } : {}), running, ready };
+      return { name, mode: 'embedded', endpoint: redactUrl(service.endpoint), ...(entry ? { pid: entry.pid } : {}), running, ready };
     }),
   );
 }

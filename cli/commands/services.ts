@@ -1,4 +1,5 @@
 import { ensureServices, servicesStatus, stopServices } from '../../local/services.js';
+import { redactUrl } from '../../lib/postgres.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
 
@@ -22,7 +23,8 @@ export const servicesCommand: Command = {
     const { config } = loadContext('services');
     if (action === 'up') {
       const running = await ensureServices(config, { log: say, owner: null });
-      say(`services up: clickhouse ${running.endpoints.clickhouseUrl}, kafka ${running.endpoints.kafkaBrokers.join(',')}, postgres ${running.endpoints.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+      const { clickhouseUrl, kafkaBrokers, databaseUrl } = running.endpoints;
+      say(`services up: clickhouse ${clickhouseUrl}, kafka ${kafkaBrokers.join(',')}, postgres ${redactUrl(databaseUrl)}`);
       return 0;
     }
     if (action === 'down') {
@@ -31,7 +33,7 @@ export const servicesCommand: Command = {
     }
     const statuses = await servicesStatus(config);
     for (const s of statuses) {
-      const state = s.mode === 'external' ? 'external' : s.ready ? 'ready' : s.running ? 'starting/unhealthy' : 'stopped';
+      const state = s.mode === 'external' ? (s.ready ? 'external, ready' : 'external, NOT answering') : s.ready ? 'ready' : s.running ? 'not answering' : 'stopped';
       process.stdout.write(`${s.name.padEnd(10)} ${state.padEnd(18)} ${s.endpoint}${s.pid ? `  pid ${s.pid}` : ''}\n`);
     }
     return statuses.every((s) => s.ready) ? 0 : 1;
