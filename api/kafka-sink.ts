@@ -8,6 +8,7 @@
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { type EventSink, type SinkMessage, SinkUnavailableError } from './deps.js';
+import { createSendCoalescer } from './send-coalescer.js';
 
 export interface KafkaSink extends EventSink {
   connect(): Promise<void>;
@@ -33,14 +34,20 @@ export function createKafkaSink(kafka: Kafka, topic: string): KafkaSink {
   };
   producer.on(producer.events.CONNECT, () => (connected = true));
   producer.on(producer.events.DISCONNECT, () => (connected = false));
+  // Concurrent requests share one produce request (see send-coalescer.ts).
+  const coalescer = createSendCoalescer<SinkMessage>({
+    sendBatch: async (messages) => {
+      await ensureConnected();
+      await producer.send({ topic, acks: -1, timeout: 1500, messages });
+    },
+  });
 
   return {
     connect: ensureConnected,
     async send(messages: SinkMessage[]) {
       inFlight++;
       try {
-        await ensureConnected();
-        await producer.send({ topic, acks: -1, timeout: 1500, messages });
+        await coalescer.send(messages);
       } catch (error) {
         throw new SinkUnavailableError(`kafka: ${(error as Error).message}`, { cause: error });
       } finally {

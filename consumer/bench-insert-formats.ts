@@ -39,7 +39,7 @@ async function measure(format: 'JSONEachRow' | 'JSONCompactEachRow') {
   for (let i = 0; i < rows; i += batch) {
     const slice = data.slice(i, i + batch);
     const values = format === 'JSONEachRow' ? slice : slice.map((r) => columns.map((c) => r[c]));
-    await clickhouse.insert({ table, values, format, ...(format === 'JSONCompactEachRow' ? { columns: columns as [string, ...string[]] } : {}) });
+    await clickhouse.insert({ table, values: values as unknown as EventRow[], format, ...(format === 'JSONCompactEachRow' ? { columns: columns as [string, ...string[]] } : {}) });
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);

@@ -41,6 +41,15 @@ export interface EventRow {
   kafka_offset: string;
 }
 
+/** The columns the consumer writes, in the order it sends them (the rest have defaults). */
+export const EVENT_ROW_COLUMNS = [
+  'event_id', 'site_id', 'type', 'session_id', 'user_id', 'anonymous_id', 'visitor_id', 'ts', 'received_at',
+  'url', 'host', 'path', 'query', 'referrer', 'referrer_domain', 'channel',
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'click_id_type', 'click_id',
+  'element_id', 'event_title', 'x', 'y', 'browser', 'browser_version', 'os', 'device_type', 'is_bot',
+  'properties', 'kafka_partition', 'kafka_offset',
+] as const satisfies ReadonlyArray<keyof EventRow>;
+
 /** A Date as ClickHouse's DateTime64(3) text form in UTC. */
 export function toClickHouseTime(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');

@@ -8,7 +8,7 @@ import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
 import { type DeadLetter, sendDeadLetters } from './dead-letters.js';
-import type { EventRow } from './event-row.js';
+import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
@@ -60,7 +60,7 @@ export function createBatchLoader(deps: LoadBatchDeps) {
     }
     const token = dedupToken(outcomes);
     const started = performance.now();
-    const result = await retryWithBackoff(() => insertRows(clickhouse, deps.table, rows, token), {
+    const result = await retryWithBackoff(() => insertRows(clickhouse, deps.table, EVENT_ROW_COLUMNS, rows, token), {
       signal,
       baseMs: 500,
       maxMs: 15_000,

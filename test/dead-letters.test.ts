@@ -111,7 +111,7 @@ describe('dead letters', () => {
       { id: crypto.randomUUID(), n: 3 },
       { id: crypto.randomUUID(), n: 4 },
     ];
-    const outcome = await insertRows(clickhouse, table, rows, 'token-1');
+    const outcome = await insertRows(clickhouse, table, ['id', 'n'], rows, 'token-1');
     expect(outcome.inserted).toBe(3);
     expect(outcome.rejected.map((r) => r.row.n)).toEqual([2]);
     expect(outcome.rejected[0]!.reason).toMatch(/^clickhouse \d+:/);
