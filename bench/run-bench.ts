@@ -30,6 +30,8 @@ export interface BenchOptions {
   batch?: number;
   connections: number;
   seedEvents: number;
+  /** Write V8 CPU profiles of the api and consumer processes into this folder. */
+  cpuProfDir?: string;
   log: (m: string) => void;
 }
 
@@ -40,7 +42,12 @@ const RAW_CEILING_MAX_ROWS = 1_000_000;
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const loadavgBefore = os.loadavg();
   o.log(`bench: starting a private stack in ${o.dataDir}`);
-  const stack = await startBenchStack({ dataDir: o.dataDir, siteCount: SITES, log: o.log });
+  const stack = await startBenchStack({
+    dataDir: o.dataDir,
+    siteCount: SITES,
+    log: o.log,
+    ...(o.cpuProfDir ? { roleNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
+  });
   const { config, endpoints } = stack;
   const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench' });
@@ -57,7 +64,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     o.log(`bench: posting traffic for ${o.durationS} s (rate ${o.rate ?? 'max'}, batch ${o.batch ?? 'sdk'}, ${o.connections} connections)`);
     const load = startLoadChild(loadArgs);
     const processes = createProcessSampler([
-      { name: 'bench process: api + consumer (in-process)', pid: process.pid, tree: false },
+      { name: 'api', pid: stack.rolePids.api, tree: false },
+      { name: 'consumer', pid: stack.rolePids.consumer, tree: false },
+      { name: 'bench process (freshness probe, samplers)', pid: process.pid, tree: false },
       { name: 'load generator (child)', pid: load.pid, tree: false },
       { name: 'kafka', pid: stack.servicePids.kafka, tree: true },
       { name: 'clickhouse', pid: stack.servicePids.clickhouse, tree: true },

@@ -1,21 +1,19 @@
 /**
- * The pipeline under test, started in this process on a data dir and ports of its own:
- * embedded ClickHouse, Postgres and Kafka (child processes), migrations, bench sites, and
- * the api and consumer roles in-process. Rate limits are raised out of the way: the bench
+ * The pipeline under test, on a data dir and ports of its own: embedded ClickHouse,
+ * Postgres and Kafka, migrations, bench sites, and the api and consumer roles, each its
+ * own process as in production (see role-process.ts). Rate limits are raised out of the way: the bench
  * measures throughput, not the limiter. Environment variables that point at external
  * services are ignored on purpose, so a bench can never load someone else's server.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApi, type RunningApi } from '../api/server.js';
 import { runMigrations } from '../cli/commands/migrate.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
 import { type Config, parseConfig } from '../lib/config.js';
-import { createLogger } from '../lib/logger.js';
 import { connectPg } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
 import { findFreePort, isAlive, stopProcess } from '../local/process-control.js';
 import { type Endpoints, ensureServices } from '../local/services.js';
+import { type RoleProcess, startRoleProcess } from './role-process.js';
 import type { SiteTarget } from './traffic.js';
 
 export interface BenchSite extends SiteTarget {
@@ -31,6 +29,8 @@ export interface BenchStack {
   sites: BenchSite[];
   /** Pids of the embedded services, from `<dataDir>/services.json`. */
   servicePids: Record<'clickhouse' | 'postgres' | 'kafka', number>;
+  /** Pids of the api and consumer processes. */
+  rolePids: Record<'api' | 'consumer', number>;
   stopRoles(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,12 +65,18 @@ export async function benchEnv(dataDir: string, extra: Record<string, string> = 
  * Starts everything on a fresh `dataDir` (emptied first: it belongs to the bench), with
  * `siteCount` sites named bench-1..N. On failure, stops what it started and rethrows.
  */
-export async function startBenchStack(options: { dataDir: string; siteCount: number; log: (m: string) => void }): Promise<BenchStack> {
+export async function startBenchStack(options: {
+  dataDir: string;
+  siteCount: number;
+  log: (m: string) => void;
+  /** Node flags for the api and consumer processes (e.g. --cpu-prof). */
+  roleNodeArgs?: string[];
+}): Promise<BenchStack> {
   emptyBenchDir(options.dataDir);
   const env = await benchEnv(options.dataDir);
   const config = parseConfig(env);
   const services = await ensureServices(config, { log: options.log, owner: process.pid });
-  const roles: Array<RunningApi | RunningConsumer> = [];
+  const roles: RoleProcess[] = [];
   const stopRoles = async () => {
     for (const role of roles.splice(0).reverse()) await role.stop().catch((e: Error) => options.log(`stop: ${e.message}`));
   };
@@ -79,12 +85,21 @@ export async function startBenchStack(options: { dataDir: string; siteCount: num
     const sites = await createSites(services.endpoints.databaseUrl, options.siteCount);
     const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<string, { pid: number }>;
     const servicePids = { clickhouse: state.clickhouse?.pid ?? 0, postgres: state.postgres?.pid ?? 0, kafka: state.kafka?.pid ?? 0 };
-    const logger = (role: string) => createLogger(config.logLevel, role);
-    roles.push(await startConsumer({ config, logger: logger('consumer'), ...services.endpoints }));
-    const api = await startApi({ config, logger: logger('api'), databaseUrl: services.endpoints.databaseUrl, kafkaBrokers: services.endpoints.kafkaBrokers });
+    // The roles reach the services as external ones, exactly like a scaled-out deployment.
+    const roleEnv = {
+      ...env,
+      CLICKHOUSE_URL: services.endpoints.clickhouseUrl,
+      DATABASE_URL: services.endpoints.databaseUrl,
+      KAFKA_BROKERS: services.endpoints.kafkaBrokers.join(','),
+    };
+    const apiUrl = `http://${config.api.host}:${config.api.port}`;
+    const consumer = await startRoleProcess('consumer', roleEnv, `http://${config.consumer.host}:${config.consumer.port}/healthz`, options.roleNodeArgs);
+    roles.push(consumer);
+    const api = await startRoleProcess('api', roleEnv, `${apiUrl}/healthz`, options.roleNodeArgs);
     roles.push(api);
+    const rolePids = { api: api.pid, consumer: consumer.pid };
     return {
-      config, env, endpoints: services.endpoints, apiUrl: api.url, sites, servicePids, stopRoles,
+      config, env, endpoints: services.endpoints, apiUrl, sites, servicePids, rolePids, stopRoles,
       async stop() {
         await stopRoles();
         await services.stop();

@@ -1,9 +1,14 @@
 /**
  * The Kafka side of the consumer: a kafkajs group member on events.raw. Each partition's
- * batch is turned into outcomes, handed to the flush buffer, and its offsets are committed
- * (highest offset + 1) only after the buffer reports the batch loaded. While a load waits
- * (ClickHouse down), the handler keeps heartbeating so the group does not rebalance, and
- * no new fetch happens for that partition: Kafka holds the backlog.
+ * batch is turned into outcomes and handed to the flush buffer; its offsets are committed
+ * (highest offset + 1) only once the buffer reports the batch loaded.
+ *
+ * Pipelining: while one insert runs, the next fetch is already being parsed, so Kafka
+ * reads, enrichment and ClickHouse inserts overlap. kafkajs moves its in-memory fetch
+ * position when the handler returns; the *committed* offset moves only after the insert,
+ * so a crash replays (deduplicated), never skips. Backpressure: once `maxPendingRows` wait
+ * (e.g. ClickHouse is down), handlers wait for their load, heartbeating so the group does
+ * not rebalance, and no new fetch happens: Kafka holds the backlog.
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../lib/logger.js';
@@ -17,6 +22,8 @@ export interface ConsumerLoopDeps {
   groupId: string;
   partitionsConsumedConcurrently: number;
   sessionTimeoutMs: number;
+  /** Stop fetching while this many rows are not loaded yet. */
+  maxPendingRows: number;
   buffer: FlushBuffer<MessageOutcome>;
   /** Turns the raw messages of one partition batch into outcomes. */
   toOutcomes(batch: EachBatchPayload['batch']): Promise<MessageOutcome[]>;
@@ -65,13 +72,28 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
     logger.info({ assignment: payload.memberAssignment }, 'consumer_group_joined');
   });
 
+  // Commits not yet acknowledged; stop() waits for them.
+  const commits = new Set<Promise<void>>();
+  let stopping = false;
+
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const outcomes = await deps.toOutcomes(batch);
-    await awaitWithHeartbeat(deps.buffer.add(outcomes), heartbeat);
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-    metrics.lag.set({ partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
+    const commit = deps.buffer
+      .add(outcomes)
+      .then(() => consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]))
+      .then(() => void metrics.lag.set({ partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)))
+      .catch((error: unknown) => {
+        // Not committed: these offsets are consumed again after a restart or rebalance,
+        // and deduplicated then. Nothing is lost.
+        logger.warn({ err: error, partition: batch.partition, offset: last }, 'commit_skipped');
+      });
+    commits.add(commit);
+    void commit.finally(() => commits.delete(commit));
+    // While stopping, a handler holds the runner until its batch is committed, so the group
+    // is left only after every handed-out batch was loaded and committed.
+    if (stopping || deps.buffer.pending >= deps.maxPendingRows) await awaitWithHeartbeat(commit, heartbeat);
   };
 
   return {
@@ -87,8 +109,12 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
       healthy = true;
     },
     async stop() {
-      // Flush first so handlers waiting on the buffer finish (and commit) promptly.
-      void deps.buffer.flushNow().catch(() => {});
+      // Drain while still a group member (commits need the membership), then leave.
+      stopping = true;
+      while (commits.size > 0) {
+        await deps.buffer.flushNow().catch(() => {});
+        await Promise.all([...commits]);
+      }
       await consumer.disconnect();
       healthy = false;
     },

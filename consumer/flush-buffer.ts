@@ -1,9 +1,9 @@
 /**
- * Group commit for the consumer. Each partition's `eachBatch` adds its messages and waits;
- * the buffer flushes (one ClickHouse insert for all waiting partitions) when it holds
- * `flushRows` entries or its oldest entry is `flushMs` old, then every waiter goes on to
- * commit its offsets. One flush runs at a time; callers wait rather than pile up rows, so
- * memory stays bounded by what Kafka hands out per fetch (that is the backpressure).
+ * Group commit for the consumer. Each partition's batch is added with a promise that
+ * settles when it is loaded; the buffer flushes (one ClickHouse insert for all partitions'
+ * entries) when it holds `flushRows` entries or its oldest entry is `flushMs` old. One
+ * flush runs at a time, in order; `pending` lets the caller stop adding (backpressure)
+ * while too much is waiting.
  */
 export interface FlushBufferOptions<T> {
   flushRows: number;
@@ -24,6 +24,8 @@ export interface FlushBuffer<T> {
   flushNow(): Promise<void>;
   /** Entries waiting for the next flush. */
   readonly size: number;
+  /** Entries added and not yet loaded: waiting plus the flush in flight. */
+  readonly pending: number;
 }
 
 export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferOptions<T>): FlushBuffer<T> {
@@ -31,6 +33,7 @@ export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferO
   let waiters: Waiter[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let pending = 0;
 
   const startFlush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
@@ -47,6 +50,8 @@ export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferO
         for (const w of batchWaiters) w.resolve();
       } catch (error) {
         for (const w of batchWaiters) w.reject(error);
+      } finally {
+        pending -= batch.length;
       }
     });
     return running;
@@ -56,6 +61,7 @@ export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferO
     add(added) {
       return new Promise<void>((resolve, reject) => {
         entries.push(...added);
+        pending += added.length;
         waiters.push({ resolve, reject });
         if (entries.length >= flushRows) void startFlush();
         else timer ??= setTimeout(() => void startFlush(), flushMs);
@@ -64,6 +70,9 @@ export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferO
     flushNow: () => startFlush(),
     get size() {
       return entries.length;
+    },
+    get pending() {
+      return pending;
     },
   };
 }

@@ -86,6 +86,8 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     groupId: config.kafka.consumerGroup,
     partitionsConsumedConcurrently: config.kafka.topicPartitions,
     sessionTimeoutMs: config.consumer.sessionTimeoutMs,
+    // Two flushes' worth: one loading, one filling.
+    maxPendingRows: 2 * config.consumer.flushRows,
     buffer,
     toOutcomes,
     metrics,

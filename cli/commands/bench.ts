@@ -24,7 +24,7 @@ export const benchCommand: Command = {
     'Usage: clickstream bench [--duration S] [--rate N] [--batch N] [--connections N] [--seed-events N] [--json FILE] [--data-dir DIR]',
     '',
     'Starts its own ClickHouse, Postgres and Kafka (data in --data-dir, default .data/bench, EMPTIED first; free',
-    'loopback ports; external service variables are ignored) and the api and consumer in this',
+    'loopback ports; external service variables are ignored) and the api and consumer as processes of their own,',
     'process, posts realistic traffic for --duration seconds (default 60) at --rate events/s',
     '(default: as fast as the API answers) in --batch events per request (default: SDK-like',
     'sizes), then reports throughput, API latency, end-to-end freshness, consumer lag, CPU and',
@@ -32,6 +32,7 @@ export const benchCommand: Command = {
     'ClickHouse insert, ClickHouse\'s Kafka engine, and a no-op Hono endpoint. With',
     '--seed-events N (default 1000000; 0 skips) it also times a build of every mart and the',
     'dashboard queries over N historical events. Stops everything it started when done.',
+    '--cpu-prof-dir DIR writes V8 CPU profiles of the api and consumer processes there.',
   ].join('\n'),
   options: {
     duration: { type: 'string' },
@@ -41,6 +42,7 @@ export const benchCommand: Command = {
     'seed-events': { type: 'string' },
     json: { type: 'string' },
     'data-dir': { type: 'string' },
+    'cpu-prof-dir': { type: 'string' },
   },
   async run({ values }) {
     const durationS = intOption(values, 'duration', 1, 3600) ?? 60;
@@ -61,6 +63,7 @@ export const benchCommand: Command = {
       ...(batch !== undefined ? { batch } : {}),
       connections,
       seedEvents,
+      ...(values['cpu-prof-dir'] ? { cpuProfDir: path.resolve(values['cpu-prof-dir'] as string) } : {}),
       log: say,
     });
     process.stdout.write(renderMarkdown(report));
