@@ -90,8 +90,10 @@ describe('jsonBody()', () => {
     const res = await send(stream, { 'Content-Encoding': 'gzip' }, 4 * 1024 * 1024);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ message: 'decompressed body is larger than the limit of 4194304 bytes' });
-    // 5 members reach the limit; the rest is stream read-ahead (16 KiB buffers), then cancel.
-    expect(state.pulls).toBeLessThan(64);
+    // 5 members reach the limit; the rest is stream read-ahead, then cancel. The read-ahead
+    // depends on the Node version (~40 pulls on Node 20, ~130 on Node 24): what matters is
+    // that an endless stream stops, with only compressed bytes buffered.
+    expect(state.pulls).toBeLessThan(256);
     expect(state.cancelled).toBe(true);
   });
 
