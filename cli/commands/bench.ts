@@ -2,20 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runBench } from '../../bench/run-bench.js';
 import { renderMarkdown } from '../../bench/report.js';
-import { type Command, UsageError } from '../command.js';
+import { type Command, intOption } from '../command.js';
 import { say } from '../context.js';
 import { untilSignal } from '../until-signal.js';
-
-/** A whole number within bounds, or undefined when the flag was not given. */
-export function intOption(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} takes a whole number from ${min} to ${max}; got "${String(raw)}"`);
-  }
-  return value;
-}
 
 export const benchCommand: Command = {
   name: 'bench',

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runLoad } from '../../bench/load-driver.js';
 import { createTraffic } from '../../bench/traffic.js';
-import { type Command, UsageError } from '../command.js';
+import { type Command, intOption, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
-import { intOption } from './bench.js';
 
 export const generateCommand: Command = {
   name: 'generate',

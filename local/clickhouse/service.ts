@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EmbeddedService } from '../embedded-service.js';
 import { isPortFree } from '../process-control.js';
+import { answers } from '../probes.js';
 import type { ServerProcessArgs } from './server-process.js';
 
 const require = createRequire(import.meta.url);
@@ -74,9 +75,6 @@ export function clickhouseService(options: { dataDir: string; httpPort: number; 
       const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
       return { file: process.execPath, args: ['--import', tsx, entry, JSON.stringify(args)] };
     },
-    async isReady() {
-      const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
-      return response.ok;
-    },
+    isReady: () => answers('clickhouse', url),
   };
 }

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { EmbeddedService } from '../embedded-service.js';
 import { isPortFree } from '../process-control.js';
 import { ensureKafkaJars, LOG4J_CONFIG } from './jars.js';
-import { createKafka } from '../../lib/kafka.js';
+import { answers } from '../probes.js';
 
 const run = promisify(execFile);
 
@@ -91,15 +91,6 @@ export function kafkaService(options: {
     command() {
       return { file: 'java', args: java('kafka.Kafka', [configFile]) };
     },
-    async isReady() {
-      const admin = createKafka({ brokers, clientId: 'clickstream-readiness', connectionTimeout: 1000 }).admin();
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-        return true;
-      } finally {
-        await admin.disconnect().catch(() => {});
-      }
-    },
+    isReady: () => answers('kafka', brokers.join(',')),
   };
 }
