@@ -1,13 +1,17 @@
 /**
  * Group commit for the consumer. Each partition's batch is added with a promise that
  * settles when it is loaded; the buffer flushes (one ClickHouse insert for all partitions'
- * entries) when it holds `flushRows` entries or its oldest entry is `flushMs` old. One
+ * entries) when it holds `flushRows` entries or `flushBytes` bytes, or its oldest entry is
+ * `flushMs` old. One
  * flush runs at a time, in order; `pending` lets the caller stop adding (backpressure)
  * while too much is waiting.
  */
 export interface FlushBufferOptions<T> {
   flushRows: number;
   flushMs: number;
+  /** Flush once the entries' `sizeOf` adds up to this (e.g. the Kafka bytes they came from). */
+  flushBytes?: number;
+  sizeOf?: (entry: T) => number;
   /** Loads the entries; must either succeed for all of them or throw. */
   flush(entries: T[]): Promise<void>;
 }
@@ -28,8 +32,9 @@ export interface FlushBuffer<T> {
   readonly pending: number;
 }
 
-export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferOptions<T>): FlushBuffer<T> {
+export function createFlushBuffer<T>({ flushRows, flushMs, flushBytes = Infinity, sizeOf = () => 0, flush }: FlushBufferOptions<T>): FlushBuffer<T> {
   let entries: T[] = [];
+  let bytes = 0;
   let waiters: Waiter[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -42,6 +47,7 @@ export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferO
     const batchWaiters = waiters;
     entries = [];
     waiters = [];
+    bytes = 0;
     if (batch.length === 0 && batchWaiters.length === 0) return running;
     // Chain after the flush in progress: at most one insert in flight.
     running = running.then(async () => {
@@ -62,8 +68,9 @@ export function createFlushBuffer<T>({ flushRows, flushMs, flush }: FlushBufferO
       return new Promise<void>((resolve, reject) => {
         entries.push(...added);
         pending += added.length;
+        for (const entry of added) bytes += sizeOf(entry);
         waiters.push({ resolve, reject });
-        if (entries.length >= flushRows) void startFlush();
+        if (entries.length >= flushRows || bytes >= flushBytes) void startFlush();
         else timer ??= setTimeout(() => void startFlush(), flushMs);
       });
     },

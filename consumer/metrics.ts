@@ -48,6 +48,11 @@ export function createConsumerMetrics() {
         this.set(last === 0 ? -1 : Date.now() / 1000 - last);
       },
     }),
+    uaCacheHitRatio: new Gauge({
+      name: 'clickstream_consumer_ua_cache_hit_ratio',
+      help: 'Share of user-agent parses answered by the LRU cache since start',
+      registers: [registry],
+    }),
     lastInsertAt: undefined as number | undefined,
   };
   return metrics;

@@ -63,6 +63,8 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
   const buffer = createFlushBuffer<MessageOutcome>({
     flushRows: config.consumer.flushRows,
     flushMs: config.consumer.flushMs,
+    flushBytes: config.consumer.flushBytes,
+    sizeOf: (outcome) => outcome.source.value?.length ?? 0,
     flush: loadBatch,
   });
 
@@ -97,8 +99,8 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
   const app = new Hono();
   app.get('/healthz', (c) => (loop.isHealthy() ? c.json({ status: 'ok' }) : c.json({ status: 'unhealthy' }, 503)));
   app.get('/metrics', async (c) => {
-    const stats = userAgents.stats();
-    logger.debug(stats, 'ua_cache_stats');
+    const { hits, misses } = userAgents.stats();
+    metrics.uaCacheHitRatio.set(hits + misses === 0 ? 0 : hits / (hits + misses));
     return c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
   const server = serve({ fetch: app.fetch, hostname: config.consumer.host, port: config.consumer.port });

@@ -49,10 +49,13 @@ const envSchema = z.object({
   API_RATE_BURST_PER_KEY: optionalPositive,
   API_RATE_PER_IP: optionalPositive,
   API_RATE_BURST_PER_IP: optionalPositive,
+  EVENTS_RETENTION_DAYS: optionalPositive,
+  EVENTS_COLD_VOLUME: optionalString,
   CONSUMER_HOST: z.string().default('127.0.0.1'),
   CONSUMER_PORT: port(9464),
   CONSUMER_FLUSH_ROWS: positiveInt(10_000),
   CONSUMER_FLUSH_MS: positiveInt(500),
+  CONSUMER_FLUSH_BYTES: positiveInt(16 * 1024 * 1024),
   CONSUMER_UA_CACHE_SIZE: positiveInt(10_000),
   CONSUMER_SESSION_TIMEOUT_MS: positiveInt(30_000),
   CONSUMER_MAX_EVENT_AGE_DAYS: positiveInt(30),
@@ -88,6 +91,10 @@ export interface Config {
     readonly database: string;
     readonly localHttpPort: number;
     readonly localTcpPort: number;
+    /** Raw events older than this many days expire (unset: kept forever). */
+    readonly eventsRetentionDays: number | undefined;
+    /** Expired raw events move to this volume instead of being deleted. */
+    readonly eventsColdVolume: string | undefined;
   };
   readonly postgres: {
     readonly externalUrl: string | undefined;
@@ -116,6 +123,8 @@ export interface Config {
     readonly port: number;
     readonly flushRows: number;
     readonly flushMs: number;
+    /** Kafka bytes (message values) that trigger an insert. */
+    readonly flushBytes: number;
     readonly uaCacheSize: number;
     /** How long the group waits for a silent (crashed) member before rebalancing its partitions. */
     readonly sessionTimeoutMs: number;
@@ -187,6 +196,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       database: e.CLICKHOUSE_DATABASE,
       localHttpPort: e.LOCAL_CLICKHOUSE_HTTP_PORT,
       localTcpPort: e.LOCAL_CLICKHOUSE_TCP_PORT,
+      eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
+      eventsColdVolume: e.EVENTS_COLD_VOLUME,
     },
     postgres: { externalUrl: e.DATABASE_URL, localPort: e.LOCAL_POSTGRES_PORT },
     kafka: {
@@ -223,6 +234,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       port: e.CONSUMER_PORT,
       flushRows: e.CONSUMER_FLUSH_ROWS,
       flushMs: e.CONSUMER_FLUSH_MS,
+      flushBytes: e.CONSUMER_FLUSH_BYTES,
       uaCacheSize: e.CONSUMER_UA_CACHE_SIZE,
       sessionTimeoutMs: e.CONSUMER_SESSION_TIMEOUT_MS,
       maxEventAgeMs: e.CONSUMER_MAX_EVENT_AGE_DAYS * 86_400_000,

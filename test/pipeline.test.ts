@@ -105,6 +105,25 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
     expect(JSON.stringify(rows)).not.toContain('127.0.0.1');
   });
 
+  it('exposes the consumer\'s and the API\'s Prometheus metrics', async () => {
+    const consumerMetrics = await (await fetch(`${consumer.url}/metrics`)).text();
+    for (const name of [
+      'clickstream_consumer_rows_inserted_total',
+      'clickstream_consumer_lag_messages',
+      'clickstream_consumer_batch_rows_bucket',
+      'clickstream_consumer_insert_seconds_bucket',
+      'clickstream_consumer_dlq_total',
+      'clickstream_consumer_seconds_since_last_insert',
+      'clickstream_consumer_ua_cache_hit_ratio',
+    ]) {
+      expect(consumerMetrics).toContain(name);
+    }
+    expect((await fetch(`${consumer.url}/healthz`)).status).toBe(200);
+    const apiMetrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(apiMetrics).toMatch(/clickstream_api_\w+/);
+    expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+  });
+
   it('answers 401 for an unknown key and stores nothing', async () => {
     const response = await fetch(`${api.url}/events`, {
       method: 'POST',

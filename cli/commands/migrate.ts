@@ -2,6 +2,8 @@ import { resolveEndpoints } from '../../local/services.js';
 import { createKafka, ensureTopics, pipelineTopics } from '../../lib/kafka.js';
 import { connectPg } from '../../lib/postgres.js';
 import { migrate } from '../../migrations/runner.js';
+import { applyEventsRetention } from '../../migrations/events-retention.js';
+import { createClickHouse } from '../../lib/clickhouse.js';
 import type { Config } from '../../lib/config.js';
 import type { Command } from '../command.js';
 import { loadContext, say } from '../context.js';
@@ -12,18 +14,25 @@ import { loadContext, say } from '../context.js';
  */
 export async function runMigrations(config: Config, log: (message: string) => void): Promise<string[]> {
   const endpoints = resolveEndpoints(config);
+  const target = {
+    url: endpoints.clickhouseUrl,
+    user: config.clickhouse.user,
+    password: config.clickhouse.password,
+    database: config.clickhouse.database,
+  };
   const postgres = await connectPg(endpoints.databaseUrl);
   try {
-    const { applied } = await migrate({
-      clickhouse: {
-        url: endpoints.clickhouseUrl,
-        user: config.clickhouse.user,
-        password: config.clickhouse.password,
-        database: config.clickhouse.database,
-      },
-      postgres,
-      log,
-    });
+    const { applied } = await migrate({ clickhouse: target, postgres, log });
+    const clickhouse = createClickHouse(target);
+    try {
+      const retention = await applyEventsRetention(clickhouse, {
+        days: config.clickhouse.eventsRetentionDays,
+        coldVolume: config.clickhouse.eventsColdVolume,
+      });
+      if (config.clickhouse.eventsRetentionDays !== undefined) log(`migrate: ${retention}`);
+    } finally {
+      await clickhouse.close();
+    }
     await ensureTopics(createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
     return applied;
   } finally {
