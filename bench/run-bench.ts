@@ -16,7 +16,7 @@ import { createFreshnessProbe } from './freshness.js';
 import { startLoadChild, type LoadChildArgs } from './load-child.js';
 import { createPipelineSampler } from './pipeline-sampler.js';
 import { createProcessSampler } from './process-stats.js';
-import { runQueryBench } from './query-bench.js';
+import { runQueryBench, SEED_FUNNELS } from './query-bench.js';
 import { measureReplay } from './replay-consumer.js';
 import type { BenchReport } from './report.js';
 import { startBenchStack } from './stack.js';
@@ -49,7 +49,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(o.cpuProfDir ? { roleNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
   });
   const { config, endpoints } = stack;
-  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
+  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs });
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench' });
   const topic = config.kafka.topicRaw;
   try {
@@ -121,7 +121,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     if (o.seedEvents > 0) {
       const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 4);
       try {
-        queries = await runQueryBench({ clickhouse, pgPool, options: { ...buildOptionsFromConfig(config), funnels: [] }, rows: o.seedEvents, days: 7, runs: 20, log: o.log });
+        queries = await runQueryBench({ clickhouse, pgPool, options: { ...buildOptionsFromConfig(config), funnels: SEED_FUNNELS }, rows: o.seedEvents, days: 7, runs: 20, log: o.log });
       } finally {
         await pgPool.end();
       }

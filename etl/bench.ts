@@ -19,7 +19,7 @@ const count = Number(process.argv[2] ?? 100_000);
 const day = process.argv[3] ?? '2021-01-15';
 const config = parseConfig(process.env);
 const endpoints = resolveEndpoints(config);
-const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
+const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs });
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
 const site = `bench_${Date.now().toString(36)}`;
 

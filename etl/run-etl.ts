@@ -37,6 +37,7 @@ export async function startEtl(deps: { config: Config; databaseUrl: string; clic
     user: config.clickhouse.user,
     password: config.clickhouse.password,
     database: config.clickhouse.database,
+    requestTimeoutMs: config.etl.queryTimeoutMs,
   });
   // graphile-worker's own connections + one per build holding its advisory lock
   const pgPool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'pg_idle_client_error'), config.etl.concurrency * 2 + 4);

@@ -12,6 +12,8 @@ export interface ClickHouseTarget {
   password: string;
   /** Omit for work that must run before the database exists (CREATE DATABASE). */
   database?: string;
+  /** How long one request may take; default 60 s. Mart builds need far longer. */
+  requestTimeoutMs?: number;
 }
 
 export function createClickHouse(target: ClickHouseTarget, settings: Record<string, unknown> = {}): ClickHouseClient {
@@ -20,7 +22,7 @@ export function createClickHouse(target: ClickHouseTarget, settings: Record<stri
     username: target.user,
     password: target.password,
     ...(target.database ? { database: target.database } : {}),
-    request_timeout: 60_000,
+    request_timeout: target.requestTimeoutMs ?? 60_000,
     // The client would print every failed request to the console; our callers log
     // failures themselves, structured and with context (which batch, which mart).
     log: { level: ClickHouseLogLevel.OFF },

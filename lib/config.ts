@@ -63,6 +63,7 @@ const envSchema = z.object({
   ETL_CRON: z.string().trim().min(1, 'expected a cron pattern such as "5 * * * *"').default('5 * * * *'),
   ETL_LOOKBACK_HOURS: positiveInt(3),
   ETL_MAX_ATTEMPTS: positiveInt(5),
+  ETL_QUERY_TIMEOUT_S: positiveInt(1800),
   ETL_SESSION_GAP_MINUTES: positiveInt(30),
   ETL_CONVERSION_TYPES: z
     .string()
@@ -139,6 +140,8 @@ export interface Config {
     /** Each scheduled run rebuilds the days touched by the last N hours. */
     readonly lookbackHours: number;
     readonly maxAttempts: number;
+    /** Longest a mart build's ClickHouse query may run (a busy day takes minutes). */
+    readonly queryTimeoutMs: number;
     readonly sessionGapMinutes: number;
     readonly conversionTypes: readonly string[];
     readonly attributionWindowDays: number;
@@ -244,6 +247,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       cron: e.ETL_CRON,
       lookbackHours: e.ETL_LOOKBACK_HOURS,
       maxAttempts: e.ETL_MAX_ATTEMPTS,
+      queryTimeoutMs: e.ETL_QUERY_TIMEOUT_S * 1000,
       sessionGapMinutes: e.ETL_SESSION_GAP_MINUTES,
       conversionTypes: e.ETL_CONVERSION_TYPES,
       attributionWindowDays: e.ETL_ATTRIBUTION_WINDOW_DAYS,

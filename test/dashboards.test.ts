@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { dashboardFileText, JSON_DIR } from '../dashboards/generate.js';
-import { durationMs, panelIntervalMs, referencedVariables, renderQuery, type VariableValues } from '../dashboards/grafana-macros.js';
+import { referencedVariables, type VariableValues } from '../dashboards/grafana-macros.js';
+import { clickHousePanels, dashboardFiles, loadDashboards, renderPanel, resolveVariables, type Dashboard, type Panel } from '../dashboards/panel-queries.js';
 import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
 import type { BuildOptions } from '../etl/build-options.js';
@@ -20,18 +21,13 @@ import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';
 
-interface Target { datasource?: { uid?: string; type?: string }; rawSql?: string; expr?: string; format?: number }
-interface Panel { id: number; type: string; title: string; datasource?: { uid?: string }; targets?: Target[]; timeFrom?: string; interval?: string; gridPos: { x: number; w: number }; options?: { series?: Array<{ x: string; y: string }> } }
-interface Variable { name: string; datasource?: { uid?: string }; query?: { rawSql?: string } }
-interface Dashboard { uid: string; title: string; time: { from: string }; templating: { list: Variable[] }; panels: Panel[] }
-
 const DAY = '2024-05-10';
 const FIXTURE_RANGE = { from: new Date('2024-05-09T00:00:00Z'), to: new Date('2024-05-12T00:00:00Z') };
 const options: BuildOptions = { sessionGapMinutes: 30, conversionTypes: ['checkout'], attributionWindowDays: 7, heatmapBucketPx: 50, funnels: parseFunnels(FIXTURE_FUNNELS) };
 const site = uniqueName('dash_a');
 const other = uniqueName('dash_b');
-const files = fs.readdirSync(JSON_DIR).filter((f) => f.endsWith('.json')).sort();
-const dashboards = files.map((f) => [f, JSON.parse(fs.readFileSync(path.join(JSON_DIR, f), 'utf8')) as Dashboard] as const);
+const files = dashboardFiles();
+const dashboards = loadDashboards();
 const timings: Array<{ dashboard: string; panel: string; ms: number; rows: number }> = [];
 let clickhouse: ClickHouseClient;
 
@@ -183,26 +179,23 @@ describe.each(dashboards)('%s: queries on seeded ClickHouse', (_file, d) => {
   const values: Record<string, string> = {};
 
   it('variables resolve, in order, each to a non-empty option list', async () => {
-    const range = rangeOf(d);
-    for (const v of d.templating.list) {
-      const time = { ...range, intervalMs: panelIntervalMs(range.from, range.to) };
-      const { data, meta } = await run(renderQuery(v.query!.rawSql!, values as VariableValues, time));
-      const optionsList = data.map((row) => String(row[meta[0]!.name]));
-      expect(optionsList.length, `variable ${v.name}`).toBeGreaterThan(0);
+    const options = async (sql: string) => {
+      const { data, meta } = await run(sql);
+      return data.map((row) => String(row[meta[0]!.name]));
+    };
+    const resolved = await resolveVariables(d, rangeOf(d), options, (name, optionsList) => {
+      expect(optionsList.length, `variable ${name}`).toBeGreaterThan(0);
       // site: the seeded one (the shared test server holds other tests' sites); others: Grafana's default, the first
-      if (v.name === 'site') expect(optionsList).toContain(site);
-      values[v.name] = v.name === 'site' ? site : optionsList[0]!;
-    }
+      if (name === 'site') expect(optionsList).toContain(site);
+      return name === 'site' ? site : optionsList[0]!;
+    });
+    Object.assign(values, resolved);
   });
 
-  const sqlPanels = d.panels.filter((p) => p.datasource?.uid === CLICKHOUSE.uid);
+  const sqlPanels = clickHousePanels(d);
   it.each(sqlPanels.map((p) => [p.title, p] as const))('%s', async (_title, panel) => {
-    const range = rangeOf(d); // "now" is when the query runs, as in Grafana
-    const to = panel.timeFrom ? new Date() : range.to;
-    const from = panel.timeFrom ? new Date(to.getTime() - durationMs(panel.timeFrom)) : range.from;
-    const time = { from, to, intervalMs: panelIntervalMs(from, to, panel.interval) };
-    for (const target of panel.targets ?? []) {
-      const sql = renderQuery(target.rawSql!, values as VariableValues, time);
+    // "now" (for relative-time panels) is when the query is rendered, just before it runs, as in Grafana
+    for (const { sql } of renderPanel(d, panel, values as VariableValues, rangeOf(d))) {
       const started = performance.now();
       const { meta, data } = await run(sql);
       timings.push({ dashboard: d.uid.replace('clickstream-', ''), panel: panel.title, ms: performance.now() - started, rows: data.length });

@@ -40,7 +40,7 @@ async function runBackfill(input: CommandInput): Promise<number> {
   const concurrency = parseConcurrency(input.values.concurrency);
   const { config, logger } = loadContext('backfill');
   const endpoints = resolveEndpoints(config);
-  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
+  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs });
   const pgPool = createPgPool(endpoints.databaseUrl, () => {}, concurrency + 1);
   const bar = createProgressBar();
   const started = Date.now();
