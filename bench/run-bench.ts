@@ -20,6 +20,7 @@ import { runQueryBench, SEED_FUNNELS } from './query-bench.js';
 import { measureReplay } from './replay-consumer.js';
 import type { BenchReport } from './report.js';
 import { startBenchStack } from './stack.js';
+import { ETL_CLICKHOUSE_SETTINGS } from '../etl/clickhouse-settings.js';
 
 export interface BenchOptions {
   dataDir: string;
@@ -49,7 +50,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(o.cpuProfDir ? { roleNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
   });
   const { config, endpoints } = stack;
-  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs });
+  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs }, ETL_CLICKHOUSE_SETTINGS);
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench' });
   const topic = config.kafka.topicRaw;
   try {

@@ -1,6 +1,6 @@
 /**
  * Times a build of every mart for one day of synthetic events:
- *   npx tsx etl/bench.ts [events=100000] [day=2021-01-15]
+ *   npx tsx etl/bench.ts [events=100000] [day=2021-01-15] [concurrencies=1,3]
  * against the configured (or embedded, running) services. The events are made inside
  * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own.
  */
@@ -13,13 +13,14 @@ import { buildOptionsFromConfig } from './build-options.js';
 import { buildMarts } from './build-marts.js';
 import { parseFunnels } from './funnels.js';
 import { FIXTURE_FUNNELS } from './testing.js';
+import { ETL_CLICKHOUSE_SETTINGS } from './clickhouse-settings.js';
 
 dotenv.config({ quiet: true });
 const count = Number(process.argv[2] ?? 100_000);
 const day = process.argv[3] ?? '2021-01-15';
 const config = parseConfig(process.env);
 const endpoints = resolveEndpoints(config);
-const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs });
+const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs }, ETL_CLICKHOUSE_SETTINGS);
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
 const site = `bench_${Date.now().toString(36)}`;
 
@@ -47,7 +48,7 @@ await clickhouse.command({
 });
 const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(FIXTURE_FUNNELS) };
 const from = new Date(`${day}T00:00:00Z`);
-for (const concurrency of [1, 3]) {
+for (const concurrency of (process.argv[4] ?? "1,3").split(",").map(Number)) {
   const started = Date.now();
   const results = await buildMarts({ clickhouse, pgPool, options, from, to: new Date(from.getTime() + 1), concurrency });
   const total = Date.now() - started;

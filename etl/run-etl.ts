@@ -11,6 +11,7 @@ import { createPgPool } from '../lib/postgres.js';
 import { buildOptionsFromConfig } from './build-options.js';
 import { etlCronItems } from './crontab.js';
 import { createTaskList } from './task-list.js';
+import { ETL_CLICKHOUSE_SETTINGS } from './clickhouse-settings.js';
 
 export { buildMarts, type BuildMartsInput } from './build-marts.js';
 
@@ -38,7 +39,7 @@ export async function startEtl(deps: { config: Config; databaseUrl: string; clic
     password: config.clickhouse.password,
     database: config.clickhouse.database,
     requestTimeoutMs: config.etl.queryTimeoutMs,
-  });
+  }, ETL_CLICKHOUSE_SETTINGS);
   // graphile-worker's own connections + one per build holding its advisory lock
   const pgPool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'pg_idle_client_error'), config.etl.concurrency * 2 + 4);
   try {

@@ -7,6 +7,7 @@ import { createPgPool } from '../../lib/postgres.js';
 import { resolveEndpoints } from '../../local/services.js';
 import { type Command, type CommandInput, UsageError } from '../command.js';
 import { loadContext } from '../context.js';
+import { ETL_CLICKHOUSE_SETTINGS } from '../../etl/clickhouse-settings.js';
 
 function parseTime(flag: string, value: unknown): Date {
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} is required (an ISO 8601 time or day, e.g. 2024-03-01)`);
@@ -40,7 +41,7 @@ async function runBackfill(input: CommandInput): Promise<number> {
   const concurrency = parseConcurrency(input.values.concurrency);
   const { config, logger } = loadContext('backfill');
   const endpoints = resolveEndpoints(config);
-  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs });
+  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs }, ETL_CLICKHOUSE_SETTINGS);
   const pgPool = createPgPool(endpoints.databaseUrl, () => {}, concurrency + 1);
   const bar = createProgressBar();
   const started = Date.now();
