@@ -12,9 +12,8 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { RawEventMessage } from '../api/raw-event-message.js';
-import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
-import { findFreePort } from '../local/process-control.js';
-import { queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
+import { createKafka } from '../lib/kafka.js';
+import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
 
 const EVENTS = Number(process.env.CRASH_TEST_EVENTS ?? 100_000);
 const DUPLICATES = 2_000; // events produced a second time
@@ -33,10 +32,7 @@ describe('consumer under kill -9', () => {
     const site = uniqueName('crash').replace(/_/g, '-');
     const env = {
       ...inject('testEnv'),
-      KAFKA_TOPIC_RAW: uniqueName('raw'),
-      KAFKA_TOPIC_DLQ: uniqueName('dlq'),
-      KAFKA_CONSUMER_GROUP: uniqueName('group'),
-      CONSUMER_PORT: String(await findFreePort()),
+      ...(await isolatedPipelineEnv()),
       CONSUMER_FLUSH_ROWS: '2000',
       // The group notices a killed member after this long; the broker's minimum is 6 s.
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
@@ -44,7 +40,6 @@ describe('consumer under kill -9', () => {
     };
     const config = testConfig(env);
     const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'crash-test' });
-    await ensureTopics(kafka, pipelineTopics(config));
 
     const startConsumer = () => {
       child = spawn(process.execPath, ['bin/clickstream.js', 'consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -12,10 +12,9 @@ import type { RawEventMessage } from '../api/raw-event-message.js';
 import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
 import { insertRows } from '../consumer/insert-rows.js';
 import { readDeadLetters, type DeadLetterRecord } from '../consumer/dlq-reader.js';
-import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { findFreePort } from '../local/process-control.js';
-import { queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
+import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -27,15 +26,8 @@ describe('dead letters', () => {
   let consumer: RunningConsumer;
 
   beforeAll(async () => {
-    Object.assign(env, inject('testEnv'), {
-      KAFKA_TOPIC_RAW: uniqueName('raw'),
-      KAFKA_TOPIC_DLQ: uniqueName('dlq'),
-      KAFKA_CONSUMER_GROUP: uniqueName('group'),
-      CONSUMER_PORT: String(await findFreePort()),
-      CONSUMER_FLUSH_MS: '100',
-    });
+    Object.assign(env, inject('testEnv'), await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' }));
     const config = testConfig(env);
-    await ensureTopics(kafka, pipelineTopics(config));
     consumer = await startConsumer({
       config,
       logger: createLogger('error', 'test'),

@@ -21,7 +21,7 @@ import { kafkaService } from '../local/kafka/service.js';
 import { findFreePort, stopProcess } from '../local/process-control.js';
 import { migrate } from '../migrations/runner.js';
 import { createClickHouse } from '../lib/clickhouse.js';
-import { queryRows, sleepUntil, testConfig, uniqueName, withPgClient } from './helpers.js';
+import { isolatedPipelineEnv, queryRows, sleepUntil, testConfig, uniqueName, withPgClient } from './helpers.js';
 
 const started: StartedService[] = [];
 const scratchDirs: string[] = [];
@@ -81,16 +81,9 @@ describe('faults', () => {
     const target = { url: service.endpoint, user: 'default', password: '', database: 'clickstream' };
     await withPgClient((postgres) => migrate({ clickhouse: target, postgres, log: () => {} }));
 
-    const env = {
-      KAFKA_TOPIC_RAW: uniqueName('raw'),
-      KAFKA_TOPIC_DLQ: uniqueName('dlq'),
-      KAFKA_CONSUMER_GROUP: uniqueName('group'),
-      CONSUMER_PORT: String(await findFreePort()),
-      CONSUMER_FLUSH_MS: '100',
-    };
+    const env = await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' });
     const config = testConfig(env);
     const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'fault-test' });
-    await ensureTopics(kafka, pipelineTopics(config));
     const consumer = await startConsumer({ config, logger, clickhouseUrl: service.endpoint, databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

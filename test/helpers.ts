@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
 import { parseConfig, type Config } from '../lib/config.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { findFreePort } from '../local/process-control.js';
 import { connectPg } from '../lib/postgres.js';
 import type pg from 'pg';
 
@@ -59,4 +61,20 @@ export async function sleepUntil<T>(
 export async function queryRows<T>(clickhouse: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const result = await clickhouse.query({ query, query_params: params, format: 'JSONEachRow' });
   return result.json<T>();
+}
+
+/**
+ * Env overrides giving a test its own Kafka topics, consumer group and consumer port, with
+ * the topics created: its events never reach another test's consumer. `extra` is merged in.
+ */
+export async function isolatedPipelineEnv(extra: Record<string, string> = {}) {
+  const env = {
+    KAFKA_TOPIC_RAW: uniqueName('raw'),
+    KAFKA_TOPIC_DLQ: uniqueName('dlq'),
+    KAFKA_CONSUMER_GROUP: uniqueName('group'),
+    CONSUMER_PORT: String(await findFreePort()),
+    ...extra,
+  };
+  await ensureTopics(createKafka({ brokers: inject('kafkaBrokers'), clientId: 'test' }), pipelineTopics(testConfig(env)));
+  return env;
 }

@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startApi, type RunningApi } from '../api/server.js';
 import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
-import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
 import { findFreePort } from '../local/process-control.js';
-import { queryRows, sleepUntil, testClickHouse, testConfig, uniqueName, withPgClient } from './helpers.js';
+import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName, withPgClient } from './helpers.js';
 
 describe('POST /events → Kafka → consumer → ClickHouse', () => {
   const site = uniqueName('site').replace(/_/g, '-');
@@ -21,15 +20,7 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
 
   beforeAll(async () => {
     // A topic and consumer group of this test's own: other tests' consumers never see these events.
-    const config = testConfig({
-      API_PORT: String(await findFreePort()),
-      CONSUMER_PORT: String(await findFreePort()),
-      KAFKA_TOPIC_RAW: uniqueName('raw'),
-      KAFKA_TOPIC_DLQ: uniqueName('dlq'),
-      KAFKA_CONSUMER_GROUP: uniqueName('group'),
-      CONSUMER_FLUSH_MS: '100',
-    });
-    await ensureTopics(createKafka({ brokers: inject('kafkaBrokers'), clientId: 'test' }), pipelineTopics(config));
+    const config = testConfig(await isolatedPipelineEnv({ API_PORT: String(await findFreePort()), CONSUMER_FLUSH_MS: '100' }));
     key = (await withPgClient((c) => createSiteStore(c).add(site, ['https://shop.example']))).key;
     const logger = createLogger('warn', 'test');
     const endpoints = { databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers'), clickhouseUrl: inject('clickhouseUrl') };
