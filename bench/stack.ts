@@ -37,6 +37,14 @@ export interface BenchStack {
 
 const UNLIMITED = String(1_000_000_000);
 
+/** Stacks started and not yet stopped, so a Ctrl-C can stop them (see stopAllBenchStacks). */
+const running = new Set<BenchStack>();
+
+/** Stops every bench stack of this process (roles, then services); for signal handlers. */
+export async function stopAllBenchStacks(): Promise<void> {
+  for (const stack of [...running]) await stack.stop();
+}
+
 /** The env of a bench stack: free loopback ports, quiet logs, no rate limits. */
 export async function benchEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   const ports = await Promise.all(Array.from({ length: 7 }, () => findFreePort()));
@@ -98,9 +106,10 @@ export async function startBenchStack(options: {
     const api = await startRoleProcess('api', roleEnv, `${apiUrl}/healthz`, options.roleNodeArgs);
     roles.push(api);
     const rolePids = { api: api.pid, consumer: consumer.pid };
-    return {
+    const stack: BenchStack = {
       config, env, endpoints: services.endpoints, apiUrl, sites, servicePids, rolePids, stopRoles,
       async stop() {
+        running.delete(stack);
         await stopRoles();
         await services.stop();
         // services.json may be gone (someone emptied the data dir): stop by the pids we saw.
@@ -109,6 +118,8 @@ export async function startBenchStack(options: {
         }
       },
     };
+    running.add(stack);
+    return stack;
   } catch (error) {
     await stopRoles();
     await services.stop();

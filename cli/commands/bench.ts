@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runBench } from '../../bench/run-bench.js';
+import { stopAllBenchStacks } from '../../bench/stack.js';
 import { renderMarkdown } from '../../bench/report.js';
 import { type Command, intOption } from '../command.js';
 import { say } from '../context.js';
@@ -40,10 +41,11 @@ export const benchCommand: Command = {
     const connections = intOption(values, 'connections', 1, 1024) ?? 32;
     const seedEvents = intOption(values, 'seed-events', 0, 1_000_000_000) ?? 1_000_000;
     const json = values.json as string | undefined;
-    // Ctrl-C: the run is bounded anyway; exit and let the services' owner check stop them.
-    void untilSignal().then((signal) => {
-      say(`bench: ${signal}; stopping (a second signal exits at once)`);
-      process.exitCode = 130;
+    // Ctrl-C / SIGTERM: stop the private stack (roles, then services) and exit.
+    void untilSignal().then(async (signal) => {
+      say(`bench: ${signal}; stopping the stack (a second signal exits at once)`);
+      await stopAllBenchStacks().catch((error: Error) => say(`bench: stop failed: ${error.message}`));
+      process.exit(130);
     });
     const report = await runBench({
       dataDir: path.resolve((values['data-dir'] as string | undefined) ?? path.join('.data', 'bench')),
