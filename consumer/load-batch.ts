@@ -50,13 +50,10 @@ export function createBatchLoader(deps: LoadBatchDeps) {
   const { clickhouse, producer, metrics, logger, signal } = deps;
   return async function loadBatch(outcomes: MessageOutcome[]): Promise<void> {
     const rows: EventRow[] = [];
-    const sources = new Map<EventRow, MessageOutcome['source']>();
     const letters: DeadLetter[] = [];
     for (const outcome of outcomes) {
-      if (outcome.kind === 'row') {
-        rows.push(outcome.row);
-        sources.set(outcome.row, outcome.source);
-      } else letters.push({ reason: outcome.reason, source: outcome.source });
+      if (outcome.kind === 'row') rows.push(outcome.row);
+      else letters.push({ reason: outcome.reason, source: outcome.source });
     }
     const token = dedupToken(outcomes);
     const started = performance.now();
@@ -70,7 +67,11 @@ export function createBatchLoader(deps: LoadBatchDeps) {
       },
     });
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
-    for (const { row, reason } of result.rejected) letters.push({ reason, source: sources.get(row)! });
+    if (result.rejected.length > 0) {
+      // Rare: only rows ClickHouse refused need their Kafka source (for the original bytes).
+      const sourceOf = new Map(outcomes.flatMap((o) => (o.kind === 'row' ? [[o.row, o.source] as const] : [])));
+      for (const { row, reason } of result.rejected) letters.push({ reason, source: sourceOf.get(row)! });
+    }
 
     await retryWithBackoff(() => sendDeadLetters(producer, deps.dlqTopic, deps.sourceTopic, letters), {
       signal,

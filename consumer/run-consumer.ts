@@ -46,7 +46,7 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
   const kafka = createKafka({ brokers: deps.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   const pool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'postgres_idle_client_error'), 2);
-  const salts = createVisitorSalts(pool);
+  const visitorSalts = createVisitorSalts(pool);
   const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
   const shutdown = new AbortController();
 
@@ -68,17 +68,21 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     flush: loadBatch,
   });
 
+  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
   const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
-    const parsed = batch.messages.map((m) => ({
-      source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
-      message: parseRawMessage(m.value),
-    }));
+    const parsed = batch.messages.map((m) => {
+      const message = parseRawMessage(m.value);
+      return {
+        source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
+        message,
+        day: typeof message === 'string' ? '' : saltDay(message),
+      };
+    });
     // Load the (usually one) salt this batch needs before the synchronous mapping.
-    const days = new Set(parsed.flatMap((p) => (typeof p.message === 'string' ? [] : [saltDay(p.message)])));
-    const loaded = new Map(await Promise.all([...days].map(async (d) => [d, await salts.forDay(d)] as const)));
-    const outcomeDeps = { userAgents, saltFor: (day: string) => loaded.get(day)!, maxEventAgeMs: config.consumer.maxEventAgeMs };
-    return parsed.map(({ source, message }): MessageOutcome =>
-      typeof message === 'string' ? { kind: 'dlq', reason: message, source } : toOutcome(message, source, outcomeDeps),
+    const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
+    const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
+    return parsed.map(({ source, message, day }): MessageOutcome =>
+      typeof message === 'string' ? { kind: 'dlq', reason: message, source } : toOutcome(message, source, outcomeDeps, salts.get(day)!),
     );
   };
 

@@ -20,8 +20,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ToOutcomeDeps {
   userAgents: UserAgentParser;
-  /** The visitor salt of a UTC day, already loaded (see visitor-salts.ts). */
-  saltFor(day: string): string;
   /** Oldest event time kept as sent; older ones get received_at (see enrich/event-time.ts). */
   maxEventAgeMs: number;
 }
@@ -52,8 +50,11 @@ export function saltDay(message: RawEventMessage): string {
   return utcDay(new Date(message.received_at));
 }
 
-/** Normalizes and enriches one parsed message into an outcome. */
-export function toOutcome(message: RawEventMessage, source: SourcePosition, deps: ToOutcomeDeps): MessageOutcome {
+/**
+ * Normalizes and enriches one parsed message into an outcome. `visitorSalt` is the salt of
+ * `saltDay(message)`, loaded by the caller (see visitor-salts.ts).
+ */
+export function toOutcome(message: RawEventMessage, source: SourcePosition, deps: ToOutcomeDeps, visitorSalt: string): MessageOutcome {
   const e = message.event;
   const ua = e.user_agent ?? message.request_ua ?? '';
   const page = parseEventUrl(e.url ?? '');
@@ -85,7 +86,7 @@ export function toOutcome(message: RawEventMessage, source: SourcePosition, deps
       // used here and nowhere else: it is not a column).
       visitor_id: e.user_id
         ? `u:${e.user_id}`
-        : visitorId({ salt: deps.saltFor(saltDay(message)), siteId: message.site_id, ip: message.ip, userAgent: ua }),
+        : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
       ts: toClickHouseTime(ts),
       received_at: toClickHouseTime(new Date(message.received_at)),
       url: page.url,

@@ -10,7 +10,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../lib/config.js';
-import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
 import { redactUrl } from '../lib/postgres.js';
 import { clickhouseService } from './clickhouse/service.js';
 import { type EmbeddedService, type ServiceName, type StartedService, startService } from './embedded-service.js';
@@ -102,8 +101,8 @@ export function resolveEndpoints(config: Config): Endpoints {
 
 /**
  * Makes sure every service is reachable: reuses embedded ones already running (from
- * `services up` or an earlier start), starts the missing ones in parallel, then creates
- * the Kafka topics. With `owner`, what this call starts is stopped by `stop()`;
+ * `services up` or an earlier start) and starts the missing ones in parallel. The schema
+ * and Kafka topics are `runMigrations`'s job (cli/commands/migrate.ts). With `owner`, what this call starts is stopped by `stop()`;
  * without it (services up) they keep running.
  */
 export async function ensureServices(
@@ -136,7 +135,6 @@ export async function ensureServices(
     throw error;
   });
   const endpoints = resolveEndpoints(config);
-  await ensureTopics(createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
   return { endpoints, owned, stop: () => stopServices(config, { only: owned, log }) };
 }
 

@@ -1,4 +1,5 @@
 import { ensureServices, servicesStatus, stopServices } from '../../local/services.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../../lib/kafka.js';
 import { redactUrl } from '../../lib/postgres.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
@@ -23,6 +24,8 @@ export const servicesCommand: Command = {
     const { config } = loadContext('services');
     if (action === 'up') {
       const running = await ensureServices(config, { log: say, owner: null });
+      // Topics belong with the broker: create them here too, not only in `migrate`.
+      await ensureTopics(createKafka({ brokers: running.endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
       const { clickhouseUrl, kafkaBrokers, databaseUrl } = running.endpoints;
       say(`services up: clickhouse ${clickhouseUrl}, kafka ${kafkaBrokers.join(',')}, postgres ${redactUrl(databaseUrl)}`);
       return 0;
