@@ -83,8 +83,10 @@ export function kafkaService(options: {
       fs.writeFileSync(configFile, serverProperties({ ...options, logDir }));
       if (fs.existsSync(path.join(logDir, 'meta.properties'))) return;
       log(`kafka: formatting storage in ${logDir}`);
+      // `--cluster-id=ID`, not `-t ID`: one random id in 64 starts with '-', which the
+      // tool's argument parser then reads as a flag and refuses (seen in CI).
       const clusterId = randomBytes(16).toString('base64url');
-      await run('java', java('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', configFile]), {
+      await run('java', java('kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId}`, '-c', configFile]), {
         timeout: 120_000,
       });
     },
