@@ -30,8 +30,12 @@ export function createSendCoalescer<M>({ sendBatch, maxMessages = 5000 }: Coales
     queued = 0;
     if (batch.length === 0) return;
     sendBatch(batch.flatMap((w) => w.messages)).then(
-      () => batch.forEach((w) => w.resolve()),
-      (error: unknown) => batch.forEach((w) => w.reject(error)),
+      () => {
+        for (const w of batch) w.resolve();
+      },
+      (error: unknown) => {
+        for (const w of batch) w.reject(error);
+      },
     );
   };
 

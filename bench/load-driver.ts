@@ -122,7 +122,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const rejected = new Set(body.rejected.map((r) => r.index));
       result.acceptedEvents += body.accepted;
       result.rejectedEvents += rejected.size;
-      request.eventIds.forEach((id, i) => rejected.has(i) || accepted.add(id));
+      request.eventIds.forEach((id, i) => {
+        if (!rejected.has(i)) accepted.add(id);
+      });
     }
   };
   try {

@@ -7,7 +7,7 @@
  * `{batch, sent_at}` envelopes, and now and then a resend of the last batch with the
  * same event ids (a retry after a lost answer), which the pipeline must count once.
  */
-import { createRandom, createZipf, pick, poisson, randomInt, randomUuid, type Random, weighted } from './random.js';
+import { createRandom, createZipf, pick, poisson, randomInt, randomUuid, weighted } from './random.js';
 import { BOT_USER_AGENTS, BROWSER_USER_AGENTS, CURRENCIES, ELEMENTS, SOURCES, type Source, sitePaths } from './traffic-catalog.js';
 
 /** A site to send for: its write key and the host its pages live on. */

@@ -117,7 +117,9 @@ export async function ensureServices(
       if (known && isAlive(known.pid) && (await service.isReady().catch(() => false))) {
         // Still running. Adopt it when the process that owned it is gone (it crashed).
         if (owner !== null && known.owner !== null && !isAlive(known.owner)) {
-          updateState(config, (s) => void (s[service.name] = { ...known, owner }));
+          updateState(config, (s) => {
+            s[service.name] = { ...known, owner };
+          });
           owned.push(service.name);
         }
         log(`${service.name}: already running (pid ${known.pid}) at ${known.endpoint}`);
@@ -125,7 +127,9 @@ export async function ensureServices(
       }
       const started = Date.now();
       const running = await startService(service, { logDir: path.join(config.dataDir, 'logs'), log });
-      updateState(config, (s) => void (s[service.name] = { ...running, startedAt: new Date().toISOString(), owner }));
+      updateState(config, (s) => {
+        s[service.name] = { ...running, startedAt: new Date().toISOString(), owner };
+      });
       if (owner !== null) owned.push(service.name);
       log(`${service.name}: ready at ${running.endpoint} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${running.pid})`);
     }),

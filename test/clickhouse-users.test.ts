@@ -149,7 +149,7 @@ describe('docker/clickhouse/users.xml on an embedded server', () => {
     const tooLong = ch.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 3600 } }).then((r) => r.text());
     expect(await errorCode(tooLong)).toBe(SETTING_CONSTRAINT_VIOLATION);
     // readonly = 2 lets a client change settings, but never `readonly` itself
-    const escape = ch.query({ query: 'SELECT 1', clickhouse_settings: { readonly: '0' } }).then((r) => r.text());
-    expect(await errorCode(escape)).toBe(READONLY);
+    const readonlyEscape = ch.query({ query: 'SELECT 1', clickhouse_settings: { readonly: '0' } }).then((r) => r.text());
+    expect(await errorCode(readonlyEscape)).toBe(READONLY);
   });
 });

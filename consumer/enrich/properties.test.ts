@@ -54,6 +54,7 @@ describe('splitPayload', () => {
   it('keeps a __proto__ key from JSON.parse as an ordinary property', () => {
     const r = splitPayload(JSON.parse('{"__proto__": {"polluted": true}, "constructor": "c"}'));
     expect(Object.keys(r.properties)).toEqual(['__proto__', 'constructor']);
+    // biome-ignore lint/suspicious/noProto: the point of the test is a key named __proto__
     expect(r.properties['__proto__']).toBe('{"polluted":true}');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
