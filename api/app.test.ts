@@ -29,15 +29,30 @@ function setup(over: Partial<ApiDeps> = {}) {
 }
 
 type Init = { body?: RequestInit['body']; headers?: Record<string, string>; method?: string; env?: unknown };
-function post(app: ReturnType<typeof createApp>, path: string, { body, headers = {}, method = 'POST', env }: Init = {}) {
-  return app.request(path, { method, body: body ?? null, headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, ...headers } }, env as never);
+function post(
+  app: ReturnType<typeof createApp>,
+  path: string,
+  { body, headers = {}, method = 'POST', env }: Init = {},
+) {
+  return app.request(
+    path,
+    {
+      method,
+      body: body ?? null,
+      headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, ...headers },
+    },
+    env as never,
+  );
 }
 const json = (v: unknown) => JSON.stringify(v);
 
 describe('POST /events: 202', () => {
   it('accepts a valid batch with one sink.send and answers only after it', async () => {
     const { app, sink } = setup();
-    const res = await post(app, '/events', { body: json([event(), event({ type: 'pageview', session_id: undefined, anonymous_id: 'anon-7' })]), headers: { 'User-Agent': 'curl/8' } });
+    const res = await post(app, '/events', {
+      body: json([event(), event({ type: 'pageview', session_id: undefined, anonymous_id: 'anon-7' })]),
+      headers: { 'User-Agent': 'curl/8' },
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
     expect(sink.sends).toHaveLength(1);
@@ -45,26 +60,48 @@ describe('POST /events: 202', () => {
     expect(first?.key).toBe('site-1:user-session-1001');
     expect(second?.key).toBe('site-1:anon-7');
     expect(first?.value).toMatchObject({
-      v: 1, site_id: 'site-1', received_at: '2025-06-01T12:00:00.000Z', sent_at: null, ip: 'unknown',
-      request_ua: 'curl/8', request_id: res.headers.get('X-Request-Id'),
-      event: { type: 'click', user_id: '1001', created_at: '2025-06-01T11:59:00.000Z', payload: { x: 445, y: 315 }, extra: {} },
+      v: 1,
+      site_id: 'site-1',
+      received_at: '2025-06-01T12:00:00.000Z',
+      sent_at: null,
+      ip: 'unknown',
+      request_ua: 'curl/8',
+      request_id: res.headers.get('X-Request-Id'),
+      event: {
+        type: 'click',
+        user_id: '1001',
+        created_at: '2025-06-01T11:59:00.000Z',
+        payload: { x: 445, y: 315 },
+        extra: {},
+      },
     });
     expect(first?.value.event.event_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('takes {batch, sent_at}, keeps unknown fields under extra, defaults user_agent to the header', async () => {
     const { app, sink } = setup();
-    const body = { batch: [event({ user_agent: undefined, plan: 'pro', event_id: 'C5F1B1F4-0C36-4F0B-9C39-0D1B0C4B8F00' })], sent_at: '2025-06-01T12:00:00Z' };
+    const body = {
+      batch: [event({ user_agent: undefined, plan: 'pro', event_id: 'C5F1B1F4-0C36-4F0B-9C39-0D1B0C4B8F00' })],
+      sent_at: '2025-06-01T12:00:00Z',
+    };
     const res = await post(app, '/events', { body: json(body), headers: { 'User-Agent': 'UA/1' } });
     expect(res.status).toBe(202);
     const value = JSON.parse(sink.messages[0]!.value) as RawEventMessage;
-    expect(value.event).toMatchObject({ event_id: 'c5f1b1f4-0c36-4f0b-9c39-0d1b0c4b8f00', user_agent: 'UA/1', extra: { plan: 'pro' } });
+    expect(value.event).toMatchObject({
+      event_id: 'c5f1b1f4-0c36-4f0b-9c39-0d1b0c4b8f00',
+      user_agent: 'UA/1',
+      extra: { plan: 'pro' },
+    });
     expect(value.sent_at).toBe('2025-06-01T12:00:00.000Z');
   });
 
   it('takes sendBeacon: text/plain with ?key=, and gzip', async () => {
     const { app, sink } = setup();
-    const beacon = await app.request(`/events?key=${TEST_KEY}`, { method: 'POST', body: json([event()]), headers: { 'Content-Type': 'text/plain;charset=UTF-8' } });
+    const beacon = await app.request(`/events?key=${TEST_KEY}`, {
+      method: 'POST',
+      body: json([event()]),
+      headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+    });
     expect(beacon.status).toBe(202);
     const gz = await post(app, '/events', { body: gzipSync(json([event()])), headers: { 'Content-Encoding': 'gzip' } });
     expect(gz.status).toBe(202);
@@ -94,7 +131,10 @@ describe('POST /events: 202', () => {
     ];
     const res = await post(app, '/events', { body: json(batch) });
     expect(res.status).toBe(202);
-    const body = await res.json() as { accepted: number; rejected: Array<{ index: number; errors: Array<{ path: string }> }> };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: Array<{ index: number; errors: Array<{ path: string }> }>;
+    };
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((r) => [r.index, r.errors.map((e) => e.path)])).toEqual([
       [1, ['type', 'payload.x']],
@@ -114,14 +154,22 @@ describe('POST /events: refusals', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       error: 'malformed_json',
-      message: 'malformed JSON at line 1 column 19 (position 18): unexpected character "}", expected a double-quoted property name',
-      line: 1, column: 19, position: 18,
+      message:
+        'malformed JSON at line 1 column 19 (position 18): unexpected character "}", expected a double-quoted property name',
+      line: 1,
+      column: 19,
+      position: 18,
     });
   });
 
   it.each([
     ['an empty batch', [], 'the batch is empty', []],
-    ['no valid event', [{ type: '' }], 'none of the 1 events is valid; see rejected', [{ index: 0, errors: [{ path: 'type', message: expect.any(String) }] }]],
+    [
+      'no valid event',
+      [{ type: '' }],
+      'none of the 1 events is valid; see rejected',
+      [{ index: 0, errors: [{ path: 'type', message: expect.any(String) }] }],
+    ],
   ])('400 nothing valid: %s', async (_name, batch, message, rejected) => {
     const { app, sink } = setup();
     const res = await post(app, '/events', { body: json(batch) });
@@ -134,7 +182,10 @@ describe('POST /events: refusals', () => {
     const { app } = setup();
     const res = await post(app, '/events', { body: json(event()) });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'invalid_batch', message: expect.stringContaining('JSON array of events') });
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_batch',
+      message: expect.stringContaining('JSON array of events'),
+    });
   });
 
   it.each([
@@ -142,7 +193,11 @@ describe('POST /events: refusals', () => {
     ['unknown', { 'X-Write-Key': 'wk_nope' }, 'unknown_write_key'],
   ])('401 %s write key', async (_name, headers, error) => {
     const { app } = setup();
-    const res = await app.request('/events', { method: 'POST', body: json([event()]), headers: { 'Content-Type': 'application/json', ...headers } });
+    const res = await app.request('/events', {
+      method: 'POST',
+      body: json([event()]),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error, message: expect.stringMatching(/write key/) });
   });
@@ -151,7 +206,10 @@ describe('POST /events: refusals', () => {
     const { app } = setup();
     const foreign = await post(app, '/events', { body: json([event()]), headers: { Origin: 'https://evil.example' } });
     expect(foreign.status).toBe(403);
-    expect(await foreign.json()).toEqual({ error: 'origin_not_allowed', message: 'origin "https://evil.example" is not allowed for this site' });
+    expect(await foreign.json()).toEqual({
+      error: 'origin_not_allowed',
+      message: 'origin "https://evil.example" is not allowed for this site',
+    });
     expect(foreign.headers.get('Access-Control-Allow-Origin')).toBeNull();
     const allowed = await post(app, '/events', { body: json([event()]), headers: { Origin: ORIGIN } });
     expect(allowed.status).toBe(202);
@@ -160,9 +218,15 @@ describe('POST /events: refusals', () => {
 
   it('CORS preflight: checked when ?key= names the site, permissive without a key', async () => {
     const { app } = setup();
-    const preflight = (path: string, origin: string) => app.request(path, {
-      method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-write-key' },
-    });
+    const preflight = (path: string, origin: string) =>
+      app.request(path, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type,x-write-key',
+        },
+      });
     const ok = await preflight(`/events?key=${TEST_KEY}`, ORIGIN);
     expect(ok.status).toBe(204);
     expect(await ok.text()).toBe('');
@@ -181,9 +245,17 @@ describe('POST /events: refusals', () => {
     const big = json([event({ payload: { note: 'x'.repeat(2000) } })]);
     const res = await post(app, '/events', { body: big });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'body_too_large', message: 'body is larger than the limit of 1000 bytes' });
+    expect(await res.json()).toEqual({
+      error: 'body_too_large',
+      message: 'body is larger than the limit of 1000 bytes',
+    });
     const stream = new Blob([big]).stream(); // no Content-Length
-    const streamed = await app.request('/events', { method: 'POST', body: stream, duplex: 'half', headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY } } as RequestInit);
+    const streamed = await app.request('/events', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY },
+    } as RequestInit);
     expect(streamed.status).toBe(413);
   });
 
@@ -191,7 +263,10 @@ describe('POST /events: refusals', () => {
     const { app, sink } = setup();
     const res = await post(app, '/events', { body: json(Array.from({ length: 501 }, () => event())) });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'batch_too_large', message: 'batch has 501 events, at most 500 are allowed per request' });
+    expect(await res.json()).toEqual({
+      error: 'batch_too_large',
+      message: 'batch has 501 events, at most 500 are allowed per request',
+    });
     expect(sink.sends).toHaveLength(0);
   });
 
@@ -202,21 +277,45 @@ describe('POST /events: refusals', () => {
     const before = process.memoryUsage().arrayBuffers;
     const res = await post(app, '/events', { body: bomb, headers: { 'Content-Encoding': 'gzip' } });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'body_too_large', message: 'decompressed body is larger than the limit of 1048576 bytes' });
+    expect(await res.json()).toEqual({
+      error: 'body_too_large',
+      message: 'decompressed body is larger than the limit of 1048576 bytes',
+    });
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
   });
 
   it('400 broken gzip', async () => {
     const { app } = setup();
-    const res = await post(app, '/events', { body: gzipSync(json([event()])).subarray(0, 20), headers: { 'Content-Encoding': 'gzip' } });
+    const res = await post(app, '/events', {
+      body: gzipSync(json([event()])).subarray(0, 20),
+      headers: { 'Content-Encoding': 'gzip' },
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'invalid_gzip', message: expect.stringContaining('not valid gzip') });
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_gzip',
+      message: expect.stringContaining('not valid gzip'),
+    });
   });
 
   it.each([
-    ['form data', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'unsupported_media_type', 'Content-Type must be application/json or text/plain, got "application/x-www-form-urlencoded"'],
-    ['latin-1', { 'Content-Type': 'text/plain; charset=iso-8859-1' }, 'unsupported_media_type', 'charset must be utf-8, got "iso-8859-1"'],
-    ['brotli', { 'Content-Encoding': 'br' }, 'unsupported_encoding', 'Content-Encoding "br" is not supported: send gzip or no encoding'],
+    [
+      'form data',
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+      'unsupported_media_type',
+      'Content-Type must be application/json or text/plain, got "application/x-www-form-urlencoded"',
+    ],
+    [
+      'latin-1',
+      { 'Content-Type': 'text/plain; charset=iso-8859-1' },
+      'unsupported_media_type',
+      'charset must be utf-8, got "iso-8859-1"',
+    ],
+    [
+      'brotli',
+      { 'Content-Encoding': 'br' },
+      'unsupported_encoding',
+      'Content-Encoding "br" is not supported: send gzip or no encoding',
+    ],
   ])('415 %s', async (_name, headers, error, message) => {
     const { app } = setup();
     const res = await post(app, '/events', { body: json([event()]), headers });
@@ -226,7 +325,10 @@ describe('POST /events: refusals', () => {
 
   it('429 + Retry-After per client IP, and per site', async () => {
     let now = NOW;
-    const { app } = setup({ now: () => now, limits: { rateLimit: { perIp: { burst: 2, perSecond: 0.5 }, perKey: { burst: 3, perSecond: 1 } } } });
+    const { app } = setup({
+      now: () => now,
+      limits: { rateLimit: { perIp: { burst: 2, perSecond: 0.5 }, perKey: { burst: 3, perSecond: 1 } } },
+    });
     const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
     const send = (ip: string) => post(app, '/events', { body: json([event()]), env: from(ip) });
     expect((await send('1.1.1.1')).status).toBe(202);
@@ -234,7 +336,10 @@ describe('POST /events: refusals', () => {
     const limited = await send('1.1.1.1');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('Retry-After')).toBe('2');
-    expect(await limited.json()).toEqual({ error: 'rate_limited', message: 'too many requests for this client IP, retry after 2 s' });
+    expect(await limited.json()).toEqual({
+      error: 'rate_limited',
+      message: 'too many requests for this client IP, retry after 2 s',
+    });
     expect((await send('2.2.2.2')).status).toBe(202); // 3rd token of the site
     const site = await send('3.3.3.3');
     expect(site.status).toBe(429);
@@ -261,7 +366,10 @@ describe('POST /events: refusals', () => {
 
   it('503 when the site store fails or hangs (the key may be valid)', async () => {
     const failing = setup({ sites: { resolve: () => Promise.reject(new Error('pg down')) } }).app;
-    const hanging = setup({ sites: { resolve: () => new Promise(() => undefined) }, limits: { resolveTimeoutMs: 30 } }).app;
+    const hanging = setup({
+      sites: { resolve: () => new Promise(() => undefined) },
+      limits: { resolveTimeoutMs: 30 },
+    }).app;
     for (const app of [failing, hanging]) {
       const res = await post(app, '/events', { body: json([event()]) });
       expect(res.status).toBe(503);

@@ -61,11 +61,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     cors(),
     rateLimit({ buckets: perSite, keyOf: (c) => c.get('site')?.siteId, scope: 'write key' }),
   );
-  app.post(
-    '/events',
-    jsonBody({ maxBytes: limits.maxBodyBytes }),
-    postEvents({ sink, limits, metrics, logger, now }),
-  );
+  app.post('/events', jsonBody({ maxBytes: limits.maxBodyBytes }), postEvents({ sink, limits, metrics, logger, now }));
   app.all('/events', (c) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method.slice(0, 20)} is not allowed on /events: use POST`, {
       headers: { Allow: 'POST, OPTIONS' },

@@ -6,7 +6,13 @@ describe('withDeadline', () => {
     ['resolves', () => Promise.resolve(7), { outcome: 'ok', value: 7 }],
     ['returns a plain value', () => 7, { outcome: 'ok', value: 7 }],
     ['rejects', () => Promise.reject(new Error('no')), { outcome: 'error', error: new Error('no') }],
-    ['throws synchronously', () => { throw new Error('sync'); }, { outcome: 'error', error: new Error('sync') }],
+    [
+      'throws synchronously',
+      () => {
+        throw new Error('sync');
+      },
+      { outcome: 'error', error: new Error('sync') },
+    ],
     ['hangs', () => new Promise(() => undefined), { outcome: 'timeout' }],
   ])('reports a call that %s', async (_name, fn, expected) => {
     expect(await withDeadline(fn as () => Promise<unknown>, 20)).toEqual(expected);
@@ -17,7 +23,11 @@ describe('withDeadline', () => {
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);
     try {
-      const result = await withDeadline(() => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 30)), 5, late);
+      const result = await withDeadline(
+        () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 30)),
+        5,
+        late,
+      );
       expect(result).toEqual({ outcome: 'timeout' });
       await new Promise((r) => setTimeout(r, 60));
       expect(late).toHaveBeenCalledWith(new Error('late'));

@@ -9,10 +9,7 @@
  */
 
 /** How a call ended. `late` rejections after a timeout are passed to `onLateError`. */
-export type Outcome<T> =
-  | { outcome: 'ok'; value: T }
-  | { outcome: 'error'; error: unknown }
-  | { outcome: 'timeout' };
+export type Outcome<T> = { outcome: 'ok'; value: T } | { outcome: 'error'; error: unknown } | { outcome: 'timeout' };
 
 /**
  * Call `fn` and settle within `timeoutMs`. Never rejects, also when `fn` throws

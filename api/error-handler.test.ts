@@ -13,19 +13,35 @@ describe('error answers', () => {
     const get = await app.request('/events', { headers: { 'X-Write-Key': TEST_KEY } });
     expect(get.status).toBe(405);
     expect(get.headers.get('Allow')).toBe('POST, OPTIONS');
-    expect(await get.json()).toEqual({ error: 'method_not_allowed', message: 'GET is not allowed on /events: use POST' });
+    expect(await get.json()).toEqual({
+      error: 'method_not_allowed',
+      message: 'GET is not allowed on /events: use POST',
+    });
   });
 
   it('500 only for a genuine bug, logged with the request id', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'error' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'error' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     // A resolver breaking its contract (allowedOrigins not an array) is a bug, not a client error.
     const sites = staticSites({ [TEST_KEY]: { ...TEST_SITE, allowedOrigins: null as unknown as string[] } });
     const app = createApp(testDeps({ logger, sites }));
     const res = await app.request('/events', {
       method: 'POST',
       body: '[{"type":"click"}]',
-      headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, Origin: 'https://shop.example', 'X-Request-Id': 'req-42' },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Write-Key': TEST_KEY,
+        Origin: 'https://shop.example',
+        'X-Request-Id': 'req-42',
+      },
     });
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({
@@ -37,7 +53,11 @@ describe('error answers', () => {
   });
 
   it('refuses an invalid limit at construction, naming it', () => {
-    expect(() => createApp(testDeps({ limits: { maxBodyBytes: 0 } }))).toThrow('api limit maxBodyBytes must be a positive number, got 0');
-    expect(() => createApp(testDeps({ limits: { rateLimit: { perIp: { burst: Number.NaN } } } }))).toThrow('api limit rateLimit.perIp.burst must be a positive number, got NaN');
+    expect(() => createApp(testDeps({ limits: { maxBodyBytes: 0 } }))).toThrow(
+      'api limit maxBodyBytes must be a positive number, got 0',
+    );
+    expect(() => createApp(testDeps({ limits: { rateLimit: { perIp: { burst: Number.NaN } } } }))).toThrow(
+      'api limit rateLimit.perIp.burst must be a positive number, got NaN',
+    );
   });
 });

@@ -17,7 +17,10 @@ export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
   return function onError(err, c) {
     if (err instanceof ApiError) {
       // error and message first (and never overwritten by details), then the details.
-      const body = Object.assign({ error: err.code, message: err.message }, err.details, { error: err.code, message: err.message });
+      const body = Object.assign({ error: err.code, message: err.message }, err.details, {
+        error: err.code,
+        message: err.message,
+      });
       return c.json(body, err.status, err.headers);
     }
     if (err instanceof HTTPException && err.status < 500) {
@@ -27,11 +30,14 @@ export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
     }
     const requestId = c.get('requestId');
     logger.error({ err, request_id: requestId, method: c.req.method, path: c.req.path }, 'unhandled_error');
-    return c.json({
-      error: 'internal_error',
-      message: 'internal error (a bug on our side, not in your request); it was logged with this request id',
-      request_id: requestId,
-    }, 500);
+    return c.json(
+      {
+        error: 'internal_error',
+        message: 'internal error (a bug on our side, not in your request); it was logged with this request id',
+        request_id: requestId,
+      },
+      500,
+    );
   };
 }
 

@@ -10,7 +10,15 @@ const pathsOf = (over: Record<string, unknown>) => one(over).rejected[0]?.errors
 
 describe('event schema', () => {
   it.each([
-    ['the seed example', { type: 'click', user_id: 1001, url: '/catalog?foo=bar', payload: { event_title: 'checkout', element_id: '#submit-button', x: 445, y: 315 } }],
+    [
+      'the seed example',
+      {
+        type: 'click',
+        user_id: 1001,
+        url: '/catalog?foo=bar',
+        payload: { event_title: 'checkout', element_id: '#submit-button', x: 445, y: 315 },
+      },
+    ],
     ['a custom type', { type: 'video.play:started-v2' }],
     ['an absolute url and referrer', { url: 'https://a.example/x?y=1#z', referrer: 'android-app://com.example' }],
     ['empty referrer (document.referrer)', { referrer: '' }],
@@ -46,8 +54,16 @@ describe('event schema', () => {
   });
 
   it('normalizes: numeric user_id to string, event_id lower-cased, created_at to UTC ms', () => {
-    const { valid } = one({ user_id: 42, event_id: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', created_at: '2025-06-01T13:30:00.5+02:00' });
-    expect(valid[0]?.event).toMatchObject({ user_id: '42', event_id: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', created_at: '2025-06-01T11:30:00.500Z' });
+    const { valid } = one({
+      user_id: 42,
+      event_id: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11',
+      created_at: '2025-06-01T13:30:00.5+02:00',
+    });
+    expect(valid[0]?.event).toMatchObject({
+      user_id: '42',
+      event_id: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      created_at: '2025-06-01T11:30:00.500Z',
+    });
   });
 
   it('makes an event_id when there is none, distinct per event', () => {
@@ -66,8 +82,18 @@ describe('event schema', () => {
 
   it.each([
     ['payload over 8 KiB', { payload: { note: 'x'.repeat(8200) } }, 'payload', 'payload_too_large'],
-    ['payload with 65 keys', { payload: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) }, 'payload', 'payload_too_many_keys'],
-    ['payload nested too deep', { payload: { a: JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown } }, 'payload', 'payload_too_deep'],
+    [
+      'payload with 65 keys',
+      { payload: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) },
+      'payload',
+      'payload_too_many_keys',
+    ],
+    [
+      'payload nested too deep',
+      { payload: { a: JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown } },
+      'payload',
+      'payload_too_deep',
+    ],
     ['extra over 8 KiB', { note: 'x'.repeat(8200) }, 'extra', 'extra_too_large'],
   ])('rejects %s', (_name, over, path, reason) => {
     expect(one(over).rejected[0]).toMatchObject({ index: 0, reason, errors: [{ path }] });
@@ -79,11 +105,18 @@ describe('event schema', () => {
       ['61 min ahead', '2025-06-01T13:01:00Z', undefined, false],
       ['6 days old', '2025-05-26T12:00:00Z', undefined, true],
       ['8 days old', '2025-05-24T12:00:00Z', undefined, false],
-      ['3 h ahead, but the device clock is 3 h ahead too (sent_at)', '2025-06-01T15:00:00Z', '2025-06-01T15:00:10Z', true],
+      [
+        '3 h ahead, but the device clock is 3 h ahead too (sent_at)',
+        '2025-06-01T15:00:00Z',
+        '2025-06-01T15:00:10Z',
+        true,
+      ],
       ['2 years behind with a clock 2 years behind', '2023-06-01T11:59:00Z', '2023-06-01T12:00:00Z', true],
       ['on time but sent_at says the device is 3 h ahead', '2025-06-01T12:00:00Z', '2025-06-01T09:00:00Z', false],
     ])('%s', (_name, createdAt, sentAt, ok) => {
-      const body = sentAt ? { batch: [{ ...base, created_at: createdAt }], sent_at: sentAt } : [{ ...base, created_at: createdAt }];
+      const body = sentAt
+        ? { batch: [{ ...base, created_at: createdAt }], sent_at: sentAt }
+        : [{ ...base, created_at: createdAt }];
       const verdict = validateBatch(body, limits, NOW);
       expect(verdict.valid.length).toBe(ok ? 1 : 0);
       // The raw client time goes to Kafka; the consumer applies the same correction.
@@ -92,10 +125,13 @@ describe('event schema', () => {
 
     it('says why', () => {
       expect(one({ created_at: '2025-06-01T15:00:00Z' }).rejected[0]).toEqual({
-        index: 0, reason: 'created_at_future',
+        index: 0,
+        reason: 'created_at_future',
         errors: [{ path: 'created_at', message: 'created_at is 180 min in the future; at most 60 min is allowed' }],
       });
-      expect(one({ created_at: '2025-01-01T00:00:00Z' }).rejected[0]?.errors[0]?.message).toBe('created_at is older than the backfill window of 168 h');
+      expect(one({ created_at: '2025-01-01T00:00:00Z' }).rejected[0]?.errors[0]?.message).toBe(
+        'created_at is older than the backfill window of 168 h',
+      );
     });
   });
 
@@ -115,7 +151,10 @@ describe('event schema', () => {
       const verdict = validateBatch({ batch: [1, base, 'x', base], sent_at: '2025-06-01T14:00:00+02:00' }, limits, NOW);
       expect(verdict.sentAt).toBe('2025-06-01T12:00:00.000Z');
       expect(verdict.valid.map((v) => v.index)).toEqual([1, 3]);
-      expect(verdict.rejected.map((r) => [r.index, r.reason])).toEqual([[0, 'not_an_object'], [2, 'not_an_object']]);
+      expect(verdict.rejected.map((r) => [r.index, r.reason])).toEqual([
+        [0, 'not_an_object'],
+        [2, 'not_an_object'],
+      ]);
     });
   });
 });

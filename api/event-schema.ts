@@ -74,8 +74,16 @@ export interface BatchVerdict {
 }
 
 const TOP_LEVEL_FIELDS = new Set([
-  'type', 'event_id', 'session_id', 'user_id', 'anonymous_id', 'url', 'referrer',
-  'created_at', 'user_agent', 'payload',
+  'type',
+  'event_id',
+  'session_id',
+  'user_id',
+  'anonymous_id',
+  'url',
+  'referrer',
+  'created_at',
+  'user_agent',
+  'payload',
 ]);
 const NIL_UUIDS = new Set(['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff']);
 const ISO_DATETIME = z.iso.datetime({
@@ -90,14 +98,17 @@ const isUrlOrPath = (v: string): boolean => v === '' || v.startsWith('/') || URL
 /** The zod schema of one event under `limits` (known fields only; see {@link validateBatch}). */
 export function createEventSchema(limits: ApiLimits) {
   const id = z.string().min(1, { error: 'must not be empty' }).max(limits.maxIdLength);
-  const url = z.string().max(limits.maxUrlLength)
+  const url = z
+    .string()
+    .max(limits.maxUrlLength)
     .refine(isUrlOrPath, { error: 'expected an absolute URL or a path starting with /' });
   const text = z.string().max(limits.maxTextLength);
   return z.looseObject({
     type: z.string({ error: 'required: pageview, impression, click or a custom name' }).regex(CUSTOM_EVENT_TYPE, {
       error: 'expected pageview, impression, click or a custom name: a letter, then up to 63 of A-Z a-z 0-9 _ . : -',
     }),
-    event_id: z.uuid({ error: 'expected a UUID' })
+    event_id: z
+      .uuid({ error: 'expected a UUID' })
       .refine((v) => !NIL_UUIDS.has(v.toLowerCase()), { error: 'the nil UUID cannot identify an event' })
       .nullish(),
     session_id: id.nullish(),
@@ -107,7 +118,13 @@ export function createEventSchema(limits: ApiLimits) {
     referrer: url.nullish(),
     created_at: ISO_DATETIME.nullish(),
     user_agent: text.nullish(),
-    payload: z.looseObject({ event_title: text.nullish(), element_id: id.nullish(), x: z.number().nullish(), y: z.number().nullish() })
+    payload: z
+      .looseObject({
+        event_title: text.nullish(),
+        element_id: id.nullish(),
+        x: z.number().nullish(),
+        y: z.number().nullish(),
+      })
       .nullish(),
   });
 }
@@ -161,18 +178,28 @@ function unwrapEnvelope(body: unknown, limits: ApiLimits): { events: unknown[]; 
     const raw = body.sent_at;
     if (raw !== undefined && raw !== null) {
       if (!ISO_DATETIME.safeParse(raw).success) {
-        throw new ApiError(400, 'invalid_batch', 'sent_at must be an ISO 8601 date-time with a timezone, e.g. 2025-01-01T10:00:00Z');
+        throw new ApiError(
+          400,
+          'invalid_batch',
+          'sent_at must be an ISO 8601 date-time with a timezone, e.g. 2025-01-01T10:00:00Z',
+        );
       }
       sentAt = new Date(raw as string).toISOString();
     }
   }
   if (!Array.isArray(events)) {
-    throw new ApiError(400, 'invalid_batch',
-      'body must be a JSON array of events or an object {"batch": [...events], "sent_at": "..."}');
+    throw new ApiError(
+      400,
+      'invalid_batch',
+      'body must be a JSON array of events or an object {"batch": [...events], "sent_at": "..."}',
+    );
   }
   if (events.length > limits.maxEventsPerBatch) {
-    throw new ApiError(413, 'batch_too_large',
-      `batch has ${events.length} events, at most ${limits.maxEventsPerBatch} are allowed per request`);
+    throw new ApiError(
+      413,
+      'batch_too_large',
+      `batch has ${events.length} events, at most ${limits.maxEventsPerBatch} are allowed per request`,
+    );
   }
   return sentAt === undefined ? { events } : { events, sentAt };
 }
@@ -180,7 +207,8 @@ function unwrapEnvelope(body: unknown, limits: ApiLimits): { events: unknown[]; 
 type EventResult = { event: ValidatedEvent } | { errors: FieldError[]; reason: string };
 
 function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now: number, skewMs: number): EventResult {
-  if (!isPlainObject(raw)) return { errors: [{ path: '', message: 'expected an event object' }], reason: 'not_an_object' };
+  if (!isPlainObject(raw))
+    return { errors: [{ path: '', message: 'expected an event object' }], reason: 'not_an_object' };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
@@ -191,16 +219,23 @@ function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now
   const payload = stripNulls(e.payload ?? {});
   const extra = Object.fromEntries(Object.entries(raw).filter(([k]) => !TOP_LEVEL_FIELDS.has(k)));
 
-  for (const [name, value] of [['payload', payload], ['extra', extra]] as const) {
+  for (const [name, value] of [
+    ['payload', payload],
+    ['extra', extra],
+  ] as const) {
     const keys = Object.keys(value).length;
     if (keys > limits.maxPayloadKeys) {
-      return { errors: [{ path: name, message: `has ${keys} keys, at most ${limits.maxPayloadKeys} are allowed` }], reason: `${name}_too_many_keys` };
+      return {
+        errors: [{ path: name, message: `has ${keys} keys, at most ${limits.maxPayloadKeys} are allowed` }],
+        reason: `${name}_too_many_keys`,
+      };
     }
     const size = measureJson(value, limits.maxPayloadBytes, limits.maxPayloadDepth);
     if (!size.ok) {
-      const message = size.reason === 'too_deep'
-        ? `is nested deeper than ${limits.maxPayloadDepth} levels`
-        : `is larger than ${limits.maxPayloadBytes} bytes as JSON`;
+      const message =
+        size.reason === 'too_deep'
+          ? `is nested deeper than ${limits.maxPayloadDepth} levels`
+          : `is larger than ${limits.maxPayloadBytes} bytes as JSON`;
       return { errors: [{ path: name, message }], reason: `${name}_${size.reason}` };
     }
   }
@@ -210,10 +245,16 @@ function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now
     const clientMs = Date.parse(e.created_at);
     const correctedMs = clientMs + skewMs;
     if (correctedMs > now + limits.maxFutureMs) {
-      return timeError(`is ${minutes(correctedMs - now)} min in the future${skewMs ? ' (after clock-skew correction with sent_at)' : ''}; at most ${minutes(limits.maxFutureMs)} min is allowed`, 'created_at_future');
+      return timeError(
+        `is ${minutes(correctedMs - now)} min in the future${skewMs ? ' (after clock-skew correction with sent_at)' : ''}; at most ${minutes(limits.maxFutureMs)} min is allowed`,
+        'created_at_future',
+      );
     }
     if (correctedMs < now - limits.backfillWindowMs) {
-      return timeError(`is older than the backfill window of ${hours(limits.backfillWindowMs)} h${skewMs ? ' (after clock-skew correction with sent_at)' : ''}`, 'created_at_too_old');
+      return timeError(
+        `is older than the backfill window of ${hours(limits.backfillWindowMs)} h${skewMs ? ' (after clock-skew correction with sent_at)' : ''}`,
+        'created_at_too_old',
+      );
     }
     createdAt = new Date(clientMs).toISOString();
   }

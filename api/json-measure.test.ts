@@ -4,14 +4,20 @@ import { measureJson } from './json-measure.js';
 
 describe('measureJson', () => {
   it('matches the UTF-8 length of JSON.stringify', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      const measured = measureJson(value, Infinity, Infinity);
-      expect(measured).toMatchObject({ ok: true, bytes: Buffer.byteLength(JSON.stringify(value)) });
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const measured = measureJson(value, Infinity, Infinity);
+        expect(measured).toMatchObject({ ok: true, bytes: Buffer.byteLength(JSON.stringify(value)) });
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it.each([
-    [{}, 1], [[], 1], [1, 0], [{ a: [{ b: 1 }] }, 3],
+    [{}, 1],
+    [[], 1],
+    [1, 0],
+    [{ a: [{ b: 1 }] }, 3],
   ] as Array<[unknown, number]>)('depth of %j is %i', (value, depth) => {
     expect(measureJson(value, Infinity, Infinity)).toMatchObject({ ok: true, depth });
   });

@@ -40,8 +40,11 @@ describe('findJsonSyntaxError', () => {
   it('agrees with JSON.parse on what is valid', () => {
     const jsonish = fc.stringMatching(/^[[\]{}",:0-9eE.+\-a-z\\ \n]{0,30}$/);
     const valid = fc.json().map((s) => s);
-    fc.assert(fc.property(fc.oneof(jsonish, valid, fc.string()), (text) => {
-      expect(findJsonSyntaxError(text) === null).toBe(parses(text));
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.oneof(jsonish, valid, fc.string()), (text) => {
+        expect(findJsonSyntaxError(text) === null).toBe(parses(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

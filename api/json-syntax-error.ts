@@ -23,9 +23,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
   const stack: Array<'{' | '['> = [];
   let i = skipWs(text, 0);
   let state: State = 'value';
-  const fail = (at: number, what: string): JsonSyntaxError => at >= n
-    ? locate(text, n, `unexpected end of input, ${what}`)
-    : locate(text, at, `unexpected character ${JSON.stringify(text[at])}, ${what}`);
+  const fail = (at: number, what: string): JsonSyntaxError =>
+    at >= n
+      ? locate(text, n, `unexpected end of input, ${what}`)
+      : locate(text, at, `unexpected character ${JSON.stringify(text[at])}, ${what}`);
 
   for (;;) {
     if (state === 'value') {

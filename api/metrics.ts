@@ -26,35 +26,55 @@ export interface ApiMetrics {
 export function createApiMetrics(registry: Registry): ApiMetrics {
   const reuse = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
   return {
-    requests: reuse('clickstream_api_requests_total', () => new Counter({
-      name: 'clickstream_api_requests_total',
-      help: 'HTTP requests answered, by route, method and status',
-      labelNames: ['route', 'method', 'status'] as const,
-      registers: [registry],
-    })),
-    eventsAccepted: reuse('clickstream_api_events_accepted_total', () => new Counter({
-      name: 'clickstream_api_events_accepted_total',
-      help: 'Events acknowledged by the sink and answered with 202',
-      registers: [registry],
-    })),
-    eventsRejected: reuse('clickstream_api_events_rejected_total', () => new Counter({
-      name: 'clickstream_api_events_rejected_total',
-      help: 'Events not accepted, by reason',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    })),
-    produceDuration: reuse('clickstream_api_produce_duration_seconds', () => new Histogram({
-      name: 'clickstream_api_produce_duration_seconds',
-      help: 'Time spent in one sink.send (one per request), by outcome',
-      labelNames: ['outcome'] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
-      registers: [registry],
-    })),
-    batchSize: reuse('clickstream_api_batch_size', () => new Histogram({
-      name: 'clickstream_api_batch_size',
-      help: 'Events per POST /events request, as sent',
-      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
-      registers: [registry],
-    })),
+    requests: reuse(
+      'clickstream_api_requests_total',
+      () =>
+        new Counter({
+          name: 'clickstream_api_requests_total',
+          help: 'HTTP requests answered, by route, method and status',
+          labelNames: ['route', 'method', 'status'] as const,
+          registers: [registry],
+        }),
+    ),
+    eventsAccepted: reuse(
+      'clickstream_api_events_accepted_total',
+      () =>
+        new Counter({
+          name: 'clickstream_api_events_accepted_total',
+          help: 'Events acknowledged by the sink and answered with 202',
+          registers: [registry],
+        }),
+    ),
+    eventsRejected: reuse(
+      'clickstream_api_events_rejected_total',
+      () =>
+        new Counter({
+          name: 'clickstream_api_events_rejected_total',
+          help: 'Events not accepted, by reason',
+          labelNames: ['reason'] as const,
+          registers: [registry],
+        }),
+    ),
+    produceDuration: reuse(
+      'clickstream_api_produce_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'clickstream_api_produce_duration_seconds',
+          help: 'Time spent in one sink.send (one per request), by outcome',
+          labelNames: ['outcome'] as const,
+          buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+          registers: [registry],
+        }),
+    ),
+    batchSize: reuse(
+      'clickstream_api_batch_size',
+      () =>
+        new Histogram({
+          name: 'clickstream_api_batch_size',
+          help: 'Events per POST /events request, as sent',
+          buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+          registers: [registry],
+        }),
+    ),
   };
 }

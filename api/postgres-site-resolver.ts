@@ -18,7 +18,9 @@ export function createPostgresSiteResolver(
       const hit = cache.get(writeKey);
       if (hit && hit.expires > now) return hit.site;
       const record = await store.findByKey(writeKey); // rejects when Postgres is down → 503
-      const site = record ? { siteId: record.siteId, name: record.siteId, allowedOrigins: record.allowedOrigins } : null;
+      const site = record
+        ? { siteId: record.siteId, name: record.siteId, allowedOrigins: record.allowedOrigins }
+        : null;
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(writeKey, { site, expires: now + (site ? ttlMs : negativeTtlMs) });
       return site;

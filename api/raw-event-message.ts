@@ -41,11 +41,18 @@ export type RequestFacts = Omit<RawEventMessage, 'v' | 'event'>;
 
 /** The Kafka key and value for one event of a request. */
 export function toRawEventMessage(event: ValidatedEvent, facts: RequestFacts): { key: string; value: string } {
-  const withUa = event.user_agent === undefined && facts.request_ua !== null
-    ? { ...event, user_agent: facts.request_ua }
-    : event;
-  const message: RawEventMessage = { v: 1, site_id: facts.site_id, event: withUa, received_at: facts.received_at,
-    sent_at: facts.sent_at, ip: facts.ip, request_ua: facts.request_ua, request_id: facts.request_id };
+  const withUa =
+    event.user_agent === undefined && facts.request_ua !== null ? { ...event, user_agent: facts.request_ua } : event;
+  const message: RawEventMessage = {
+    v: 1,
+    site_id: facts.site_id,
+    event: withUa,
+    received_at: facts.received_at,
+    sent_at: facts.sent_at,
+    ip: facts.ip,
+    request_ua: facts.request_ua,
+    request_id: facts.request_id,
+  };
   const visitor = event.session_id ?? event.anonymous_id ?? event.user_id ?? facts.ip;
   return { key: `${facts.site_id}:${visitor}`, value: JSON.stringify(message) };
 }

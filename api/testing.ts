@@ -45,7 +45,7 @@ export function staticSites(table: Record<string, Site>): SiteResolver & { looku
     lookups: 0,
     async resolve(writeKey: string): Promise<Site | null> {
       resolver.lookups++;
-      return Object.hasOwn(table, writeKey) ? table[writeKey] ?? null : null;
+      return Object.hasOwn(table, writeKey) ? (table[writeKey] ?? null) : null;
     },
   };
   return resolver;

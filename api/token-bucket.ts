@@ -31,7 +31,11 @@ interface Bucket {
  * @param maxBuckets how many keys to remember at most
  * @param now clock in milliseconds (injected for tests)
  */
-export function createTokenBuckets(limit: TokenBucketLimit, maxBuckets: number, now: () => number = Date.now): TokenBuckets {
+export function createTokenBuckets(
+  limit: TokenBucketLimit,
+  maxBuckets: number,
+  now: () => number = Date.now,
+): TokenBuckets {
   const buckets = new Map<string, Bucket>();
   const perMs = limit.perSecond / 1000;
 

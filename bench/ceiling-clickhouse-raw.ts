@@ -32,7 +32,11 @@ export async function measureRawInsert(
     const rows = await result.json<Record<string, unknown>>();
     const started = performance.now();
     for (let i = 0; i < rows.length; i += options.blockRows) {
-      await clickhouse.insert({ table: RAW_CEILING_TABLE, values: rows.slice(i, i + options.blockRows), format: 'JSONEachRow' });
+      await clickhouse.insert({
+        table: RAW_CEILING_TABLE,
+        values: rows.slice(i, i + options.blockRows),
+        format: 'JSONEachRow',
+      });
     }
     const seconds = (performance.now() - started) / 1000;
     return { rows: rows.length, seconds, rowsPerS: rows.length / seconds };

@@ -82,7 +82,13 @@ export async function measureKafkaEngine(
         kafka_broker_list = {brokers:String}, kafka_topic_list = {topic:String}, kafka_group_name = {group:String},
         kafka_format = 'JSONAsString', kafka_num_consumers = {consumers:UInt32}, kafka_thread_per_consumer = 1,
         kafka_max_block_size = 65536, kafka_flush_interval_ms = {flush_ms:UInt64}`,
-      query_params: { brokers: options.brokers.join(','), topic: options.topic, group: KAFKA_CEILING_GROUP, consumers: options.consumers, flush_ms: options.flushMs },
+      query_params: {
+        brokers: options.brokers.join(','),
+        topic: options.topic,
+        group: KAFKA_CEILING_GROUP,
+        consumers: options.consumers,
+        flush_ms: options.flushMs,
+      },
     });
     const started = performance.now();
     // The view starts the engine's background consumption.
@@ -95,7 +101,12 @@ export async function measureKafkaEngine(
 
 /** Polls the group's lag until 0 or the deadline; rate = messages done / time since `started`. */
 export async function waitCaughtUp(
-  kafka: Kafka, topic: string, groupId: string, messages: number, started: number, timeoutMs: number,
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+  messages: number,
+  started: number,
+  timeoutMs: number,
 ): Promise<CatchUpResult> {
   let lag = messages;
   while (performance.now() - started < timeoutMs) {

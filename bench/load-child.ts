@@ -30,7 +30,10 @@ export interface LoadChild {
 export function startLoadChild(args: LoadChildArgs): LoadChild {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const entry = fileURLToPath(new URL('./load-process.ts', import.meta.url));
-  const child = fork(entry, [JSON.stringify(args)], { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry, [JSON.stringify(args)], {
+    execArgv: ['--import', tsx],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = new Promise<LoadResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

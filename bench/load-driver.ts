@@ -51,23 +51,27 @@ interface Answer {
 
 function post(agent: http.Agent, url: URL, request: TrafficRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      agent,
-      headers: {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(request.body),
-        'X-Write-Key': request.key,
-        'User-Agent': request.userAgent,
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(request.body),
+          'X-Write-Key': request.key,
+          'User-Agent': request.userAgent,
+        },
+        timeout: 30_000,
       },
-      timeout: 30_000,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('request timed out after 30 s')));
     req.on('error', reject);
     req.end(request.body);
@@ -90,11 +94,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const deadline = started + options.durationMs;
   const rate = options.rate && options.rate > 0 ? options.rate : undefined;
   let nextDue = started;
-  const ticker = setInterval(() => options.onTick?.({ elapsedMs: performance.now() - started, acceptedEvents: result.acceptedEvents, requests: result.requests }), 1000);
+  const ticker = setInterval(
+    () =>
+      options.onTick?.({
+        elapsedMs: performance.now() - started,
+        acceptedEvents: result.acceptedEvents,
+        requests: result.requests,
+      }),
+    1000,
+  );
 
   const worker = async () => {
     for (;;) {
-      if (options.signal?.aborted || performance.now() >= deadline || (options.maxEvents !== undefined && result.eventsSent >= options.maxEvents)) return;
+      if (
+        options.signal?.aborted ||
+        performance.now() >= deadline ||
+        (options.maxEvents !== undefined && result.eventsSent >= options.maxEvents)
+      )
+        return;
       const request = options.traffic.next();
       if (rate !== undefined) {
         const due = nextDue;
@@ -133,5 +150,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     clearInterval(ticker);
     agent.destroy();
   }
-  return { ...result, elapsedMs: performance.now() - started, distinctAcceptedIds: accepted.size, statuses, latencyMs: latency.percentiles() };
+  return {
+    ...result,
+    elapsedMs: performance.now() - started,
+    distinctAcceptedIds: accepted.size,
+    statuses,
+    latencyMs: latency.percentiles(),
+  };
 }

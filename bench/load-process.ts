@@ -9,7 +9,11 @@ import { createTraffic } from './traffic.js';
 import type { LoadChildArgs } from './load-child.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as LoadChildArgs;
-const traffic = createTraffic({ sites: args.sites, seed: args.seed, ...(args.batchSize ? { batchSize: args.batchSize } : {}) });
+const traffic = createTraffic({
+  sites: args.sites,
+  seed: args.seed,
+  ...(args.batchSize ? { batchSize: args.batchSize } : {}),
+});
 try {
   const result = await runLoad({
     url: args.url,

@@ -41,6 +41,13 @@ export function createSamples(): Samples {
 /** Nearest-rank percentiles of `values` (NaN when empty). */
 export function percentilesOf(values: ArrayLike<number>): Percentiles {
   const sorted = Float64Array.from(values).sort();
-  const rank = (p: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
-  return { count: sorted.length, p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]! };
+  const rank = (p: number) =>
+    sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  return {
+    count: sorted.length,
+    p50: rank(0.5),
+    p95: rank(0.95),
+    p99: rank(0.99),
+    max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
+  };
 }

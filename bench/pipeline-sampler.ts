@@ -18,7 +18,10 @@ export async function groupLag(kafka: Kafka, topic: string, groupId: string): Pr
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
     const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
     let lag = 0;
     let end = 0;
@@ -38,14 +41,22 @@ export async function countRows(clickhouse: ClickHouseClient, table = 'events'):
   return Number(row?.n ?? 0);
 }
 
-export function createPipelineSampler(deps: { clickhouse: ClickHouseClient; kafka: Kafka; topic: string; groupId: string }) {
+export function createPipelineSampler(deps: {
+  clickhouse: ClickHouseClient;
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+}) {
   const points: PipelinePoint[] = [];
   const started = performance.now();
   let previous: { at: number; rows: number } | undefined;
   return {
     points,
     async sample(): Promise<void> {
-      const [rows, { lag }] = await Promise.all([countRows(deps.clickhouse), groupLag(deps.kafka, deps.topic, deps.groupId)]);
+      const [rows, { lag }] = await Promise.all([
+        countRows(deps.clickhouse),
+        groupLag(deps.kafka, deps.topic, deps.groupId),
+      ]);
       const at = performance.now();
       const rowsPerS = previous ? ((rows - previous.rows) * 1000) / (at - previous.at) : 0;
       previous = { at, rows };

@@ -100,7 +100,8 @@ export function createProcessSampler(targets: ProcessTarget[]) {
         if (!reading) continue;
         const previous = last.get(t.name);
         const p = peak.get(t.name) ?? { cpuPct: 0, rss: 0 };
-        if (previous && at > previous.at) p.cpuPct = Math.max(p.cpuPct, ((reading.cpuSeconds - previous.cpu) * 100_000) / (at - previous.at));
+        if (previous && at > previous.at)
+          p.cpuPct = Math.max(p.cpuPct, ((reading.cpuSeconds - previous.cpu) * 100_000) / (at - previous.at));
         p.rss = Math.max(p.rss, reading.rssBytes);
         peak.set(t.name, p);
         if (!first.has(t.name)) first.set(t.name, { at, cpu: reading.cpuSeconds });

@@ -22,11 +22,17 @@ export const SEED_SITE = 'bench-seed';
  * A funnel over the seeded shapes (the most visited page, a click, a checkout), so that
  * mart_funnel_daily and the Engagement dashboard's funnel variable and panel have rows.
  */
-export const SEED_FUNNELS: readonly Funnel[] = [{
-  name: 'bench: top page to checkout',
-  window_minutes: 60,
-  steps: [{ name: 'top page', type: 'pageview', path: '/p/0' }, { name: 'click', type: 'click' }, { name: 'checkout', type: 'checkout' }],
-}];
+export const SEED_FUNNELS: readonly Funnel[] = [
+  {
+    name: 'bench: top page to checkout',
+    window_minutes: 60,
+    steps: [
+      { name: 'top page', type: 'pageview', path: '/p/0' },
+      { name: 'click', type: 'click' },
+      { name: 'checkout', type: 'checkout' },
+    ],
+  },
+];
 
 export interface PanelTiming {
   dashboard: string;
@@ -65,22 +71,36 @@ export async function runQueryBench(deps: {
   const seed = await seedEvents(clickhouse, { siteId: SEED_SITE, rows: deps.rows, days: deps.days });
   deps.log(`queries: seeded in ${seed.seconds.toFixed(1)} s; building marts`);
   const started = performance.now();
-  await buildMarts({ clickhouse, pgPool: deps.pgPool, options: deps.options, from: seed.from, to: seed.to, concurrency: 2, trigger: 'manual' });
+  await buildMarts({
+    clickhouse,
+    pgPool: deps.pgPool,
+    options: deps.options,
+    from: seed.from,
+    to: seed.to,
+    concurrency: 2,
+    trigger: 'manual',
+  });
   const martBuildSeconds = (performance.now() - started) / 1000;
 
   const range = { from: seed.from, to: seed.to };
   const variables: Record<string, Record<string, string>> = {};
   const queries: PanelQuery[] = [];
   for (const [file, dashboard] of loadDashboards()) {
-    const values = await resolveVariables(dashboard, range, (sql) => firstColumn(clickhouse, sql), (name, options) => {
-      if (name === 'site') {
-        if (!options.includes(SEED_SITE)) throw new Error(`${file}: variable site does not offer ${SEED_SITE} (options: ${options.join(', ')})`);
-        return SEED_SITE;
-      }
-      const first = options[0];
-      if (first === undefined) throw new Error(`${file}: variable ${name} has no option on the seeded data`);
-      return first;
-    });
+    const values = await resolveVariables(
+      dashboard,
+      range,
+      (sql) => firstColumn(clickhouse, sql),
+      (name, options) => {
+        if (name === 'site') {
+          if (!options.includes(SEED_SITE))
+            throw new Error(`${file}: variable site does not offer ${SEED_SITE} (options: ${options.join(', ')})`);
+          return SEED_SITE;
+        }
+        const first = options[0];
+        if (first === undefined) throw new Error(`${file}: variable ${name} has no option on the seeded data`);
+        return first;
+      },
+    );
     variables[dashboard.uid.replace(/^clickstream-/, '')] = values;
     queries.push(...panelQueries(dashboard, values, range));
   }
@@ -101,7 +121,13 @@ export async function runQueryBench(deps: {
     panels.push({ dashboard: q.dashboard, panel: q.panel, rows, p50: p.p50, p95: p.p95 });
   }
   return {
-    seedEvents: seed.rows, seedSeconds: seed.seconds, days: deps.days, martBuildSeconds, variables, runs: deps.runs, panels,
+    seedEvents: seed.rows,
+    seedSeconds: seed.seconds,
+    days: deps.days,
+    martBuildSeconds,
+    variables,
+    runs: deps.runs,
+    panels,
     p95Ms: Math.max(...panels.map((p) => p.p95)),
   };
 }

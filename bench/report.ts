@@ -8,7 +8,13 @@ import type { QueryBenchResult } from './query-bench.js';
 
 export interface BenchReport {
   machine: { cpus: number; loadavg_before: number[]; loadavg_after: number[]; node: string };
-  settings: { duration_s: number; rate: number | null; batch: number | 'sdk'; connections: number; seed_events: number };
+  settings: {
+    duration_s: number;
+    rate: number | null;
+    batch: number | 'sdk';
+    connections: number;
+    seed_events: number;
+  };
   e2e_events_per_s: number;
   accepted_events_per_s: number;
   requests_per_s: number;
@@ -25,7 +31,13 @@ export interface BenchReport {
   statuses: Record<string, number>;
   late_starts: number;
   resends: number;
-  consumer: { rows_per_s_avg: number; rows_per_s_max: number; lag_max: number; lag_end: number; series: PipelinePoint[] };
+  consumer: {
+    rows_per_s_avg: number;
+    rows_per_s_max: number;
+    lag_max: number;
+    lag_end: number;
+    series: PipelinePoint[];
+  };
   processes: ProcessSummary[];
   ceilings: {
     clickhouse_raw_rows_per_s: number;
@@ -39,7 +51,8 @@ export interface BenchReport {
   queries: QueryBenchResult | null;
 }
 
-const n = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const n = (v: number, digits = 0) =>
+  Number.isFinite(v) ? v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -65,7 +78,9 @@ export function renderMarkdown(r: BenchReport): string {
     `| freshness p50 / p95 / p99 ms | ${n(r.freshness_p50_ms)} / ${n(r.freshness_p95_ms)} / ${n(r.freshness_p99_ms)} | p95 <= 2,000 |`,
     `| rows check: distinct event_id in ClickHouse == accepted | ${n(r.rows_distinct)} == ${n(r.accepted_distinct_ids)}: **${r.rows_match ? 'match' : 'MISMATCH'}** | exact |`,
     `| consumer rows/s avg / max; lag max / end | ${n(r.consumer.rows_per_s_avg)} / ${n(r.consumer.rows_per_s_max)}; ${n(r.consumer.lag_max)} / ${n(r.consumer.lag_end)} | |`,
-    `| HTTP answers | ${Object.entries(r.statuses).map(([s, k]) => `${s}: ${n(k)}`).join(', ')}; resends ${n(r.resends)}; late starts ${n(r.late_starts)} | |`,
+    `| HTTP answers | ${Object.entries(r.statuses)
+      .map(([s, k]) => `${s}: ${n(k)}`)
+      .join(', ')}; resends ${n(r.resends)}; late starts ${n(r.late_starts)} | |`,
     '',
     '| ceiling (same run, same rows) | rows/s | ours vs ceiling |',
     '| --- | ---: | ---: |',

@@ -25,13 +25,20 @@ export async function startRoleProcess(
   healthUrl: string,
   nodeArgs: string[] = [],
 ): Promise<RoleProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CLI, role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CLI, role], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `exited (code ${code ?? '-'}, signal ${signal ?? '-'})`));
-  await waitFor(`bench ${role} process`, async () => (await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })).ok, {
-    timeoutMs: 60_000,
-    abort: () => exited,
-  });
+  await waitFor(
+    `bench ${role} process`,
+    async () => (await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })).ok,
+    {
+      timeoutMs: 60_000,
+      abort: () => exited,
+    },
+  );
   return {
     pid: child.pid!,
     async stop() {

@@ -50,19 +50,40 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(o.cpuProfDir ? { roleNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
   });
   const { config, endpoints } = stack;
-  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs }, ETL_CLICKHOUSE_SETTINGS);
+  const clickhouse = createClickHouse(
+    {
+      url: endpoints.clickhouseUrl,
+      user: config.clickhouse.user,
+      password: config.clickhouse.password,
+      database: config.clickhouse.database,
+      requestTimeoutMs: config.etl.queryTimeoutMs,
+    },
+    ETL_CLICKHOUSE_SETTINGS,
+  );
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench' });
   const topic = config.kafka.topicRaw;
   try {
     const loadArgs: LoadChildArgs = {
-      url: stack.apiUrl, sites: stack.sites, seed: 1, durationMs: o.durationS * 1000, connections: o.connections,
-      ...(o.rate ? { rate: o.rate } : {}), ...(o.batch ? { batchSize: o.batch } : {}),
+      url: stack.apiUrl,
+      sites: stack.sites,
+      seed: 1,
+      durationMs: o.durationS * 1000,
+      connections: o.connections,
+      ...(o.rate ? { rate: o.rate } : {}),
+      ...(o.batch ? { batchSize: o.batch } : {}),
     };
     // Load phase.
     const markerSite = stack.sites[0]!;
-    const probe = createFreshnessProbe({ apiUrl: stack.apiUrl, key: markerSite.key, siteId: markerSite.siteId, clickhouse });
+    const probe = createFreshnessProbe({
+      apiUrl: stack.apiUrl,
+      key: markerSite.key,
+      siteId: markerSite.siteId,
+      clickhouse,
+    });
     const pipeline = createPipelineSampler({ clickhouse, kafka, topic, groupId: config.kafka.consumerGroup });
-    o.log(`bench: posting traffic for ${o.durationS} s (rate ${o.rate ?? 'max'}, batch ${o.batch ?? 'sdk'}, ${o.connections} connections)`);
+    o.log(
+      `bench: posting traffic for ${o.durationS} s (rate ${o.rate ?? 'max'}, batch ${o.batch ?? 'sdk'}, ${o.connections} connections)`,
+    );
     const load = startLoadChild(loadArgs);
     const processes = createProcessSampler([
       { name: 'api', pid: stack.rolePids.api, tree: false },
@@ -84,7 +105,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     })();
     const loaded = await load.result;
     const freshness = await probe.stop(10_000);
-    o.log(`bench: load done, ${loaded.acceptedEvents.toLocaleString('en')} events accepted; waiting for ClickHouse to hold them all`);
+    o.log(
+      `bench: load done, ${loaded.acceptedEvents.toLocaleString('en')} events accepted; waiting for ClickHouse to hold them all`,
+    );
 
     // Drain: until every accepted distinct id is visible, or a bounded wait.
     const expected = loaded.distinctAcceptedIds + freshness.markersAccepted;
@@ -108,21 +131,48 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     o.log('bench: ceiling (c) no-op Hono endpoint');
     const noop = await startNoopServer();
     const noopSeconds = Math.min(10, o.durationS);
-    const noopLoad = await startLoadChild({ ...loadArgs, url: noop.url, durationMs: noopSeconds * 1000, rate: undefined }).result.finally(() => noop.stop());
+    const noopLoad = await startLoadChild({
+      ...loadArgs,
+      url: noop.url,
+      durationMs: noopSeconds * 1000,
+      rate: undefined,
+    }).result.finally(() => noop.stop());
     o.log('bench: ceiling (a) raw ClickHouse insert');
-    const raw = await measureRawInsert(clickhouse, { siteIds, maxRows: RAW_CEILING_MAX_ROWS, blockRows: config.consumer.flushRows });
+    const raw = await measureRawInsert(clickhouse, {
+      siteIds,
+      maxRows: RAW_CEILING_MAX_ROWS,
+      blockRows: config.consumer.flushRows,
+    });
     o.log('bench: our consumer replaying the topic from the start');
-    const replay = await measureReplay(clickhouse, kafka, { env: stack.env, endpoints, topic, timeoutMs: catchUpTimeout });
+    const replay = await measureReplay(clickhouse, kafka, {
+      env: stack.env,
+      endpoints,
+      topic,
+      timeoutMs: catchUpTimeout,
+    });
     o.log('bench: ceiling (b) ClickHouse Kafka engine on the same topic');
-    const engine = await measureKafkaEngine(clickhouse, kafka, { brokers: endpoints.kafkaBrokers, topic,
+    const engine = await measureKafkaEngine(clickhouse, kafka, {
+      brokers: endpoints.kafkaBrokers,
+      topic,
       // As many consumers as cores (ClickHouse caps it there), flushing as often as ours does.
-      consumers: Math.min(os.cpus().length, config.kafka.topicPartitions), flushMs: config.consumer.flushMs, timeoutMs: catchUpTimeout });
+      consumers: Math.min(os.cpus().length, config.kafka.topicPartitions),
+      flushMs: config.consumer.flushMs,
+      timeoutMs: catchUpTimeout,
+    });
 
     let queries = null;
     if (o.seedEvents > 0) {
       const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 4);
       try {
-        queries = await runQueryBench({ clickhouse, pgPool, options: { ...buildOptionsFromConfig(config), funnels: SEED_FUNNELS }, rows: o.seedEvents, days: 7, runs: 20, log: o.log });
+        queries = await runQueryBench({
+          clickhouse,
+          pgPool,
+          options: { ...buildOptionsFromConfig(config), funnels: SEED_FUNNELS },
+          rows: o.seedEvents,
+          days: 7,
+          runs: 20,
+          log: o.log,
+        });
       } finally {
         await pgPool.end();
       }
@@ -132,13 +182,28 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const loadSeconds = loaded.elapsedMs / 1000;
     const lat = loaded.latencyMs;
     return {
-      machine: { cpus: os.cpus().length, loadavg_before: loadavgBefore, loadavg_after: os.loadavg(), node: process.version },
-      settings: { duration_s: o.durationS, rate: o.rate ?? null, batch: o.batch ?? 'sdk', connections: o.connections, seed_events: o.seedEvents },
+      machine: {
+        cpus: os.cpus().length,
+        loadavg_before: loadavgBefore,
+        loadavg_after: os.loadavg(),
+        node: process.version,
+      },
+      settings: {
+        duration_s: o.durationS,
+        rate: o.rate ?? null,
+        batch: o.batch ?? 'sdk',
+        connections: o.connections,
+        seed_events: o.seedEvents,
+      },
       e2e_events_per_s: visible / e2eSeconds,
       accepted_events_per_s: loaded.acceptedEvents / loadSeconds,
       requests_per_s: loaded.requests / loadSeconds,
-      api_p50_ms: lat.p50, api_p95_ms: lat.p95, api_p99_ms: lat.p99,
-      freshness_p50_ms: freshness.freshnessMs.p50, freshness_p95_ms: freshness.freshnessMs.p95, freshness_p99_ms: freshness.freshnessMs.p99,
+      api_p50_ms: lat.p50,
+      api_p95_ms: lat.p95,
+      api_p99_ms: lat.p99,
+      freshness_p50_ms: freshness.freshnessMs.p50,
+      freshness_p95_ms: freshness.freshnessMs.p95,
+      freshness_p99_ms: freshness.freshnessMs.p99,
       markers_missing: freshness.markersMissing,
       accepted_distinct_ids: expected,
       rows_distinct: visible,
@@ -147,7 +212,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       late_starts: loaded.lateStarts,
       resends: loaded.resends,
       consumer: {
-        rows_per_s_avg: points.length > 1 ? Math.round(((points.at(-1)!.rows - points[0]!.rows) / (points.at(-1)!.t - points[0]!.t)) || 0) : 0,
+        rows_per_s_avg:
+          points.length > 1
+            ? Math.round((points.at(-1)!.rows - points[0]!.rows) / (points.at(-1)!.t - points[0]!.t) || 0)
+            : 0,
         rows_per_s_max: Math.max(0, ...points.map((p) => p.rowsPerS)),
         lag_max: Math.max(0, ...points.map((p) => p.lag)),
         lag_end: points.at(-1)?.lag ?? 0,

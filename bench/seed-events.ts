@@ -51,13 +51,22 @@ FROM (
 )`;
 
 /** Inserts `rows` events for `siteId` over the `days` days before today (UTC). */
-export async function seedEvents(clickhouse: ClickHouseClient, options: { siteId: string; rows: number; days: number }): Promise<SeedResult> {
+export async function seedEvents(
+  clickhouse: ClickHouseClient,
+  options: { siteId: string; rows: number; days: number },
+): Promise<SeedResult> {
   const today = new Date(new Date().toISOString().slice(0, 10));
   const from = new Date(today.getTime() - options.days * 86_400_000);
   const started = performance.now();
   await clickhouse.command({
     query: SEED_SQL,
-    query_params: { site: options.siteId, n: options.rows, salt: Date.now(), from: from.toISOString().replace('T', ' ').replace('Z', ''), span_ms: options.days * 86_400_000 },
+    query_params: {
+      site: options.siteId,
+      n: options.rows,
+      salt: Date.now(),
+      from: from.toISOString().replace('T', ' ').replace('Z', ''),
+      span_ms: options.days * 86_400_000,
+    },
     clickhouse_settings: { wait_end_of_query: 1 },
   });
   return { rows: options.rows, seconds: (performance.now() - started) / 1000, from, to: new Date(today.getTime() - 1) };

@@ -86,13 +86,21 @@ export async function startBenchStack(options: {
   const services = await ensureServices(config, { log: options.log, owner: process.pid });
   const roles: RoleProcess[] = [];
   const stopRoles = async () => {
-    for (const role of roles.splice(0).reverse()) await role.stop().catch((e: Error) => options.log(`stop: ${e.message}`));
+    for (const role of roles.splice(0).reverse())
+      await role.stop().catch((e: Error) => options.log(`stop: ${e.message}`));
   };
   try {
     await runMigrations(config, () => {});
     const sites = await createSites(services.endpoints.databaseUrl, options.siteCount);
-    const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<string, { pid: number }>;
-    const servicePids = { clickhouse: state.clickhouse?.pid ?? 0, postgres: state.postgres?.pid ?? 0, kafka: state.kafka?.pid ?? 0 };
+    const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<
+      string,
+      { pid: number }
+    >;
+    const servicePids = {
+      clickhouse: state.clickhouse?.pid ?? 0,
+      postgres: state.postgres?.pid ?? 0,
+      kafka: state.kafka?.pid ?? 0,
+    };
     // The roles reach the services as external ones, exactly like a scaled-out deployment.
     const roleEnv = {
       ...env,
@@ -101,20 +109,35 @@ export async function startBenchStack(options: {
       KAFKA_BROKERS: services.endpoints.kafkaBrokers.join(','),
     };
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
-    const consumer = await startRoleProcess('consumer', roleEnv, `http://${config.consumer.host}:${config.consumer.port}/healthz`, options.roleNodeArgs);
+    const consumer = await startRoleProcess(
+      'consumer',
+      roleEnv,
+      `http://${config.consumer.host}:${config.consumer.port}/healthz`,
+      options.roleNodeArgs,
+    );
     roles.push(consumer);
     const api = await startRoleProcess('api', roleEnv, `${apiUrl}/healthz`, options.roleNodeArgs);
     roles.push(api);
     const rolePids = { api: api.pid, consumer: consumer.pid };
     const stack: BenchStack = {
-      config, env, endpoints: services.endpoints, apiUrl, sites, servicePids, rolePids, stopRoles,
+      config,
+      env,
+      endpoints: services.endpoints,
+      apiUrl,
+      sites,
+      servicePids,
+      rolePids,
+      stopRoles,
       async stop() {
         running.delete(stack);
         await stopRoles();
         await services.stop();
         // services.json may be gone (someone emptied the data dir): stop by the pids we saw.
         for (const [name, pid] of Object.entries(servicePids)) {
-          if (pid > 0 && isAlive(pid)) options.log(`${name}: ${await stopProcess(pid, { signal: name === 'postgres' ? 'SIGINT' : 'SIGTERM', graceMs: 20_000 })} (pid ${pid})`);
+          if (pid > 0 && isAlive(pid))
+            options.log(
+              `${name}: ${await stopProcess(pid, { signal: name === 'postgres' ? 'SIGINT' : 'SIGTERM', graceMs: 20_000 })} (pid ${pid})`,
+            );
         }
       },
     };
@@ -133,7 +156,9 @@ const OWNER_MARK = '.clickstream-bench';
 function emptyBenchDir(dir: string): void {
   const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   if (entries.length > 0 && !entries.includes(OWNER_MARK)) {
-    throw new Error(`bench: ${dir} is not empty and was not made by the bench; pick another --data-dir (it is emptied first)`);
+    throw new Error(
+      `bench: ${dir} is not empty and was not made by the bench; pick another --data-dir (it is emptied first)`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });

@@ -6,16 +6,40 @@
 
 /** Browser user agents, weighted roughly like today's traffic (Chrome-heavy, a third mobile). */
 export const BROWSER_USER_AGENTS: ReadonlyArray<readonly [string, number]> = [
-  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36', 30],
-  ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36', 10],
-  ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15', 8],
+  [
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+    30,
+  ],
+  [
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36',
+    10,
+  ],
+  [
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+    8,
+  ],
   ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0', 6],
   ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36', 3],
-  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0', 5],
-  ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 18],
-  ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36', 12],
-  ['Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36', 5],
-  ['Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 3],
+  [
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
+    5,
+  ],
+  [
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    18,
+  ],
+  [
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36',
+    12,
+  ],
+  [
+    'Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36',
+    5,
+  ],
+  [
+    'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    3,
+  ],
 ];
 
 /** Crawlers and headless browsers that run page JavaScript and so do send events. */
@@ -44,7 +68,14 @@ export const SOURCES: ReadonlyArray<readonly [Source, number]> = [
   [{ referrer: 'https://l.facebook.com/', utm: { utm_source: 'facebook', utm_medium: 'social' } }, 6],
   [{ referrer: 'https://www.reddit.com/r/webdev/' }, 2],
   [{ utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'weekly_42', utm_content: 'hero' } }, 8],
-  [{ referrer: 'https://www.google.com/', utm: { utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'brand', utm_term: 'running shoes' }, clickId: ['gclid', 'Cj0KCQjw'] }, 10],
+  [
+    {
+      referrer: 'https://www.google.com/',
+      utm: { utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'brand', utm_term: 'running shoes' },
+      clickId: ['gclid', 'Cj0KCQjw'],
+    },
+    10,
+  ],
   [{ referrer: 'https://news.ycombinator.com/' }, 2],
   [{ referrer: 'https://partner-blog.example/review' }, 3],
 ];
@@ -61,9 +92,16 @@ export function sitePaths(count: number): string[] {
 
 /** Elements whose impressions and clicks are tracked on every page (cards, banners, CTAs). */
 export const ELEMENTS: readonly string[] = [
-  'hero-banner', 'cta-buy', 'nav-home', 'nav-cart', 'search-box',
+  'hero-banner',
+  'cta-buy',
+  'nav-home',
+  'nav-cart',
+  'search-box',
   ...Array.from({ length: 15 }, (_, i) => `card-${i + 1}`),
-  'footer-newsletter', 'recommendation-1', 'recommendation-2', 'recommendation-3',
+  'footer-newsletter',
+  'recommendation-1',
+  'recommendation-2',
+  'recommendation-3',
 ];
 
 export const CURRENCIES: readonly string[] = ['EUR', 'USD', 'GBP'];

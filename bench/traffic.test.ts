@@ -11,9 +11,19 @@ const SITES = [
 ];
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 
-interface Event { type: string; event_id: string; url: string; user_agent: string; referrer?: string; payload: Record<string, unknown> }
+interface Event {
+  type: string;
+  event_id: string;
+  url: string;
+  user_agent: string;
+  referrer?: string;
+  payload: Record<string, unknown>;
+}
 
-function sample(count: number, options: Partial<Parameters<typeof createTraffic>[0]> = {}): { requests: TrafficRequest[]; events: Event[] } {
+function sample(
+  count: number,
+  options: Partial<Parameters<typeof createTraffic>[0]> = {},
+): { requests: TrafficRequest[]; events: Event[] } {
   const traffic = createTraffic({ sites: SITES, seed: 42, now: () => NOW, ...options });
   const requests = Array.from({ length: count }, () => traffic.next());
   const events = requests.flatMap((r) => {

@@ -8,7 +8,15 @@
  * same event ids (a retry after a lost answer), which the pipeline must count once.
  */
 import { createRandom, createZipf, pick, poisson, randomInt, randomUuid, weighted } from './random.js';
-import { BOT_USER_AGENTS, BROWSER_USER_AGENTS, CURRENCIES, ELEMENTS, SOURCES, type Source, sitePaths } from './traffic-catalog.js';
+import {
+  BOT_USER_AGENTS,
+  BROWSER_USER_AGENTS,
+  CURRENCIES,
+  ELEMENTS,
+  SOURCES,
+  type Source,
+  sitePaths,
+} from './traffic-catalog.js';
 
 /** A site to send for: its write key and the host its pages live on. */
 export interface SiteTarget {
@@ -128,15 +136,22 @@ export function createTraffic(options: TrafficOptions): Traffic {
   /** The events of one page view of `s`, oldest first, with times in the last seconds. */
   function pageEvents(s: Session): WireEvent[] {
     const site = options.sites[s.site]!;
-    const path = s.pagesLeft === 1 && !s.bot && s.pages >= 2 && random() < CHECKOUT_RATE * 4 ? '/checkout' : paths[zipf(random)]!;
+    const path =
+      s.pagesLeft === 1 && !s.bot && s.pages >= 2 && random() < CHECKOUT_RATE * 4 ? '/checkout' : paths[zipf(random)]!;
     const url = `https://${site.host}${path}${s.pages === 0 ? landingQuery(s.source) : ''}`;
     const referrer = s.pages === 0 ? s.source.referrer : s.lastUrl;
     let t = now() - randomInt(random, 500, 5000);
     const event = (type: string, payload: Record<string, string | number>): WireEvent => {
       t += randomInt(random, 20, 400);
       const e: WireEvent = {
-        type, event_id: randomUuid(random), session_id: s.id, anonymous_id: s.anonymousId, url,
-        created_at: new Date(t).toISOString(), user_agent: s.userAgent, payload,
+        type,
+        event_id: randomUuid(random),
+        session_id: s.id,
+        anonymous_id: s.anonymousId,
+        url,
+        created_at: new Date(t).toISOString(),
+        user_agent: s.userAgent,
+        payload,
       };
       if (s.userId !== undefined) e.user_id = s.userId;
       if (referrer !== undefined) e.referrer = referrer;
@@ -147,12 +162,26 @@ export function createTraffic(options: TrafficOptions): Traffic {
       const element = pick(random, ELEMENTS);
       events.push(event('impression', { element_id: element, event_title: element }));
       if (!s.bot && random() < CLICK_RATE) {
-        events.push(event('click', { element_id: element, event_title: element, x: randomInt(random, 0, 1400), y: randomInt(random, 0, 3000) }));
+        events.push(
+          event('click', {
+            element_id: element,
+            event_title: element,
+            x: randomInt(random, 0, 1400),
+            y: randomInt(random, 0, 3000),
+          }),
+        );
       }
     }
     if (path === '/checkout' && random() < 0.5) {
       const revenue = Math.round((5 + random() * 300) * 100) / 100;
-      events.push(event('checkout', { revenue, currency: pick(random, CURRENCIES), order_id: `ord_${randomUuid(random).slice(0, 8)}`, items: randomInt(random, 1, 5) }));
+      events.push(
+        event('checkout', {
+          revenue,
+          currency: pick(random, CURRENCIES),
+          order_id: `ord_${randomUuid(random).slice(0, 8)}`,
+          items: randomInt(random, 1, 5),
+        }),
+      );
     }
     s.pages++;
     s.pagesLeft--;
@@ -189,10 +218,18 @@ export function createTraffic(options: TrafficOptions): Traffic {
 
   function request(site: number, events: WireEvent[]): TrafficRequest {
     // Most SDKs send the envelope with sent_at (clock-skew correction); some a bare array.
-    const body = random() < 0.9 ? JSON.stringify({ batch: events, sent_at: new Date(now()).toISOString() }) : JSON.stringify(events);
+    const body =
+      random() < 0.9
+        ? JSON.stringify({ batch: events, sent_at: new Date(now()).toISOString() })
+        : JSON.stringify(events);
     return {
-      site, key: options.sites[site]!.key, userAgent: events[0]!.user_agent, body, events: events.length,
-      eventIds: events.map((e) => e.event_id), resend: false,
+      site,
+      key: options.sites[site]!.key,
+      userAgent: events[0]!.user_agent,
+      body,
+      events: events.length,
+      eventIds: events.map((e) => e.event_id),
+      resend: false,
     };
   }
 

@@ -10,7 +10,10 @@ import { createTraffic } from './traffic.js';
 
 const events = Number(process.argv[2] ?? 500_000);
 const cacheSize = Number(process.argv[3] ?? 10_000);
-const traffic = createTraffic({ sites: [1, 2, 3].map((i) => ({ key: `k${i}`, host: `site${i}.bench.example` })), seed: 1 });
+const traffic = createTraffic({
+  sites: [1, 2, 3].map((i) => ({ key: `k${i}`, host: `site${i}.bench.example` })),
+  seed: 1,
+});
 const parser = createUserAgentParser({ cacheSize });
 const distinct = new Set<string>();
 let seen = 0;
@@ -27,5 +30,11 @@ while (seen < events) {
 }
 const { hits, misses } = parser.stats();
 console.log(
-  JSON.stringify({ events: seen, distinctUserAgents: distinct.size, cacheSize, hitRate: +(hits / (hits + misses)).toFixed(4), seconds: +((performance.now() - started) / 1000).toFixed(1) }),
+  JSON.stringify({
+    events: seen,
+    distinctUserAgents: distinct.size,
+    cacheSize,
+    hitRate: +(hits / (hits + misses)).toFixed(4),
+    seconds: +((performance.now() - started) / 1000).toFixed(1),
+  }),
 );

@@ -50,7 +50,10 @@ function commandHelp(command: Command): string {
     const short = spec.short ? `-${spec.short}, ` : '    ';
     return `  ${short}${flag}`;
   });
-  return [command.usage, ...(options.length ? ['', 'Options:', ...options, '      --help'] : ['', 'Options:', '      --help'])].join('\n');
+  return [
+    command.usage,
+    ...(options.length ? ['', 'Options:', ...options, '      --help'] : ['', 'Options:', '      --help']),
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -89,7 +92,9 @@ export async function main(argv: string[]): Promise<number> {
     // Our errors say what went wrong and what to do; a stack trace would bury that.
     // LOG_LEVEL=debug shows it for bug reports.
     const debug = /^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '');
-    process.stderr.write(`clickstream ${name}: ${debug ? ((error as Error).stack ?? String(error)) : describe(error)}\n`);
+    process.stderr.write(
+      `clickstream ${name}: ${debug ? ((error as Error).stack ?? String(error)) : describe(error)}\n`,
+    );
     return 1;
   }
 }

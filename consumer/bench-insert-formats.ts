@@ -12,18 +12,51 @@ import { toClickHouseTime } from './event-row.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
-const clickhouse = createClickHouse({ url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123', user: 'default', password: '', database: 'clickstream' });
+const clickhouse = createClickHouse({
+  url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
+  user: 'default',
+  password: '',
+  database: 'clickstream',
+});
 
 function row(i: number): EventRow {
   const now = new Date();
   return {
-    event_id: randomUUID(), site_id: `site-${i % 5}`, type: i % 11 === 0 ? 'click' : 'impression', session_id: `s-${i % 5000}`,
-    user_id: '', anonymous_id: '', visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90', ts: toClickHouseTime(now), received_at: toClickHouseTime(now),
-    url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`, host: 'shop.example', path: `/catalog/${i % 300}`,
-    query: 'utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/', referrer_domain: 'google.com', channel: 'paid',
-    utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'winter', utm_term: '', utm_content: '', click_id_type: '', click_id: '',
-    element_id: `#card-${i % 40}`, event_title: 'Product card', x: i % 1280, y: i % 900, browser: 'Chrome', browser_version: '120',
-    os: 'Windows', device_type: 'desktop', is_bot: false, properties: { plan: 'pro' }, kafka_partition: i % 4, kafka_offset: String(i),
+    event_id: randomUUID(),
+    site_id: `site-${i % 5}`,
+    type: i % 11 === 0 ? 'click' : 'impression',
+    session_id: `s-${i % 5000}`,
+    user_id: '',
+    anonymous_id: '',
+    visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
+    ts: toClickHouseTime(now),
+    received_at: toClickHouseTime(now),
+    url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
+    host: 'shop.example',
+    path: `/catalog/${i % 300}`,
+    query: 'utm_source=google&utm_medium=cpc',
+    referrer: 'https://www.google.com/',
+    referrer_domain: 'google.com',
+    channel: 'paid',
+    utm_source: 'google',
+    utm_medium: 'cpc',
+    utm_campaign: 'winter',
+    utm_term: '',
+    utm_content: '',
+    click_id_type: '',
+    click_id: '',
+    element_id: `#card-${i % 40}`,
+    event_title: 'Product card',
+    x: i % 1280,
+    y: i % 900,
+    browser: 'Chrome',
+    browser_version: '120',
+    os: 'Windows',
+    device_type: 'desktop',
+    is_bot: false,
+    properties: { plan: 'pro' },
+    kafka_partition: i % 4,
+    kafka_offset: String(i),
   };
 }
 
@@ -39,15 +72,25 @@ async function measure(format: 'JSONEachRow' | 'JSONCompactEachRow') {
   for (let i = 0; i < rows; i += batch) {
     const slice = data.slice(i, i + batch);
     const values = format === 'JSONEachRow' ? slice : slice.map((r) => columns.map((c) => r[c]));
-    await clickhouse.insert({ table, values: values as unknown as EventRow[], format, ...(format === 'JSONCompactEachRow' ? { columns: columns as [string, ...string[]] } : {}) });
+    await clickhouse.insert({
+      table,
+      values: values as unknown as EventRow[],
+      format,
+      ...(format === 'JSONCompactEachRow' ? { columns: columns as [string, ...string[]] } : {}),
+    });
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   await clickhouse.command({ query: `DROP TABLE ${table}` });
-  return { format, rowsPerSecond: Math.round(rows / seconds), clientCpuMsPer10k: Math.round(((used.user + used.system) / 1000 / rows) * 10_000) };
+  return {
+    format,
+    rowsPerSecond: Math.round(rows / seconds),
+    clientCpuMsPer10k: Math.round(((used.user + used.system) / 1000 / rows) * 10_000),
+  };
 }
 
 for (let round = 0; round < 2; round++) {
-  for (const format of ['JSONEachRow', 'JSONCompactEachRow'] as const) console.log(JSON.stringify({ round, ...(await measure(format)) }));
+  for (const format of ['JSONEachRow', 'JSONCompactEachRow'] as const)
+    console.log(JSON.stringify({ round, ...(await measure(format)) }));
 }
 await clickhouse.close();

@@ -82,8 +82,18 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const commit = deps.buffer
       .add(outcomes)
-      .then(() => consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]))
-      .then(() => void metrics.lag.set({ partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)))
+      .then(() =>
+        consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+        ]),
+      )
+      .then(
+        () =>
+          void metrics.lag.set(
+            { partition: String(batch.partition) },
+            Number(BigInt(batch.highWatermark) - BigInt(last) - 1n),
+          ),
+      )
       .catch((error: unknown) => {
         // Not committed: these offsets are consumed again after a restart or rebalance,
         // and deduplicated then. Nothing is lost.

@@ -20,7 +20,12 @@ export interface DeadLetter {
 }
 
 /** Writes dead letters (acks=all); throws if Kafka does not take them, so nothing is committed. */
-export async function sendDeadLetters(producer: Producer, dlqTopic: string, sourceTopic: string, letters: DeadLetter[]): Promise<void> {
+export async function sendDeadLetters(
+  producer: Producer,
+  dlqTopic: string,
+  sourceTopic: string,
+  letters: DeadLetter[],
+): Promise<void> {
   if (letters.length === 0) return;
   const failedAt = new Date().toISOString();
   await producer.send({

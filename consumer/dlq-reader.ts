@@ -36,7 +36,9 @@ export async function readDeadLetters(
   const groupId = `clickstream-dlq-reader-${randomUUID()}`;
   try {
     const ends = await admin.fetchTopicOffsets(topic);
-    const remaining = new Map(ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    const remaining = new Map(
+      ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+    );
     if (remaining.size === 0) return 0;
     let seen = 0;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });

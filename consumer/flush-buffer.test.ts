@@ -4,21 +4,35 @@ import { createFlushBuffer } from './flush-buffer.js';
 describe('createFlushBuffer', () => {
   it('flushes once rows reach flushRows, in one call for all waiters', async () => {
     const flushed: number[][] = [];
-    const buffer = createFlushBuffer<number>({ flushRows: 4, flushMs: 60_000, flush: async (e) => void flushed.push(e) });
+    const buffer = createFlushBuffer<number>({
+      flushRows: 4,
+      flushMs: 60_000,
+      flush: async (e) => void flushed.push(e),
+    });
     await Promise.all([buffer.add([1, 2]), buffer.add([3, 4])]);
     expect(flushed).toEqual([[1, 2, 3, 4]]);
   });
 
   it('flushes once the entries reach flushBytes', async () => {
     const flushed: number[][] = [];
-    const buffer = createFlushBuffer<number>({ flushRows: 1000, flushMs: 60_000, flushBytes: 100, sizeOf: (n) => n, flush: async (e) => void flushed.push(e) });
+    const buffer = createFlushBuffer<number>({
+      flushRows: 1000,
+      flushMs: 60_000,
+      flushBytes: 100,
+      sizeOf: (n) => n,
+      flush: async (e) => void flushed.push(e),
+    });
     await Promise.all([buffer.add([60]), buffer.add([50])]);
     expect(flushed).toEqual([[60, 50]]);
   });
 
   it('flushes by age when rows stay below the threshold', async () => {
     const flushed: number[][] = [];
-    const buffer = createFlushBuffer<number>({ flushRows: 1000, flushMs: 20, flush: async (e) => void flushed.push(e) });
+    const buffer = createFlushBuffer<number>({
+      flushRows: 1000,
+      flushMs: 20,
+      flush: async (e) => void flushed.push(e),
+    });
     const started = Date.now();
     await buffer.add([1]);
     expect(flushed).toEqual([[1]]);

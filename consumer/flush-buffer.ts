@@ -32,7 +32,13 @@ export interface FlushBuffer<T> {
   readonly pending: number;
 }
 
-export function createFlushBuffer<T>({ flushRows, flushMs, flushBytes = Infinity, sizeOf = () => 0, flush }: FlushBufferOptions<T>): FlushBuffer<T> {
+export function createFlushBuffer<T>({
+  flushRows,
+  flushMs,
+  flushBytes = Infinity,
+  sizeOf = () => 0,
+  flush,
+}: FlushBufferOptions<T>): FlushBuffer<T> {
   let entries: T[] = [];
   let bytes = 0;
   let waiters: Waiter[] = [];

@@ -68,12 +68,14 @@ export async function insertRows<R extends object>(
     return { inserted: rows.length, rejected: [] };
   } catch (error) {
     if (!isContentError(error)) throw error;
-    if (rows.length === 1) return { inserted: 0, rejected: [{ row: rows[0]!, reason: `clickhouse ${error.code}: ${error.message}` }] };
+    if (rows.length === 1)
+      return { inserted: 0, rejected: [{ row: rows[0]!, reason: `clickhouse ${error.code}: ${error.message}` }] };
     const middle = Math.ceil(rows.length / 2);
     const halves = [rows.slice(0, middle), rows.slice(middle)];
     const outcomes = [];
     // Sub-blocks get tokens of their own, derived from the parent's: still stable on retry.
-    for (const [i, half] of halves.entries()) outcomes.push(await insertRows(clickhouse, table, columns, half, dedupToken && `${dedupToken}/${i}`));
+    for (const [i, half] of halves.entries())
+      outcomes.push(await insertRows(clickhouse, table, columns, half, dedupToken && `${dedupToken}/${i}`));
     return {
       inserted: outcomes.reduce((n, o) => n + o.inserted, 0),
       rejected: outcomes.flatMap((o) => o.rejected),

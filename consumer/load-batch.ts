@@ -63,7 +63,10 @@ export function createBatchLoader(deps: LoadBatchDeps) {
       maxMs: 15_000,
       onError: (error, attempt, delayMs) => {
         metrics.insertFailures.inc();
-        logger.warn({ err: error, attempt, retryInMs: Math.round(delayMs), rows: rows.length }, 'insert_failed_retrying');
+        logger.warn(
+          { err: error, attempt, retryInMs: Math.round(delayMs), rows: rows.length },
+          'insert_failed_retrying',
+        );
       },
     });
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
@@ -75,7 +78,8 @@ export function createBatchLoader(deps: LoadBatchDeps) {
 
     await retryWithBackoff(() => sendDeadLetters(producer, deps.dlqTopic, deps.sourceTopic, letters), {
       signal,
-      onError: (error, attempt) => logger.warn({ err: error, attempt, letters: letters.length }, 'dlq_send_failed_retrying'),
+      onError: (error, attempt) =>
+        logger.warn({ err: error, attempt, letters: letters.length }, 'dlq_send_failed_retrying'),
     });
     for (const letter of letters) metrics.dlq.inc({ reason: letter.reason.split(':')[0]!.slice(0, 40) });
 

@@ -8,7 +8,11 @@ export function createConsumerMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_consumer_' });
   const metrics = {
     registry,
-    rowsInserted: new Counter({ name: 'clickstream_consumer_rows_inserted_total', help: 'Rows inserted into clickstream.events', registers: [registry] }),
+    rowsInserted: new Counter({
+      name: 'clickstream_consumer_rows_inserted_total',
+      help: 'Rows inserted into clickstream.events',
+      registers: [registry],
+    }),
     dlq: new Counter({
       name: 'clickstream_consumer_dlq_total',
       help: 'Messages sent to the dead-letter topic, by reason',
@@ -27,7 +31,11 @@ export function createConsumerMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    insertFailures: new Counter({ name: 'clickstream_consumer_insert_failures_total', help: 'Failed insert attempts (retried)', registers: [registry] }),
+    insertFailures: new Counter({
+      name: 'clickstream_consumer_insert_failures_total',
+      help: 'Failed insert attempts (retried)',
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'clickstream_consumer_lag_messages',
       help: 'Messages behind the partition high watermark, as of the last batch',

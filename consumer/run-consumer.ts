@@ -44,7 +44,10 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     database: config.clickhouse.database,
   });
   const kafka = createKafka({ brokers: deps.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   const pool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'postgres_idle_client_error'), 2);
   const visitorSalts = createVisitorSalts(pool);
   const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
@@ -81,8 +84,11 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     // Load the (usually one) salt this batch needs before the synchronous mapping.
     const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
     const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
-    return parsed.map(({ source, message, day }): MessageOutcome =>
-      typeof message === 'string' ? { kind: 'dlq', reason: message, source } : toOutcome(message, source, outcomeDeps, salts.get(day)!),
+    return parsed.map(
+      ({ source, message, day }): MessageOutcome =>
+        typeof message === 'string'
+          ? { kind: 'dlq', reason: message, source }
+          : toOutcome(message, source, outcomeDeps, salts.get(day)!),
     );
   };
 
@@ -111,7 +117,11 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`consumer: cannot listen on ${config.consumer.host}:${config.consumer.port} (${error.code}); set CONSUMER_PORT`)),
+      reject(
+        new Error(
+          `consumer: cannot listen on ${config.consumer.host}:${config.consumer.port} (${error.code}); set CONSUMER_PORT`,
+        ),
+      ),
     );
   });
 

@@ -37,7 +37,8 @@ export function parseRawMessage(value: Buffer | null): RawEventMessage | string 
   if (!m || typeof m !== 'object') return 'invalid_message: not an object';
   if (m.v !== 1) return `invalid_message: unsupported version ${JSON.stringify(m.v)}`;
   if (typeof m.site_id !== 'string' || m.site_id === '') return 'invalid_message: site_id missing';
-  if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at))) return 'invalid_message: received_at missing or invalid';
+  if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at)))
+    return 'invalid_message: received_at missing or invalid';
   const e = m.event;
   if (!e || typeof e !== 'object') return 'invalid_message: event missing';
   if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return 'invalid_message: event.event_id is not a UUID';
@@ -54,7 +55,12 @@ export function saltDay(message: RawEventMessage): string {
  * Normalizes and enriches one parsed message into an outcome. `visitorSalt` is the salt of
  * `saltDay(message)`, loaded by the caller (see visitor-salts.ts).
  */
-export function toOutcome(message: RawEventMessage, source: SourcePosition, deps: ToOutcomeDeps, visitorSalt: string): MessageOutcome {
+export function toOutcome(
+  message: RawEventMessage,
+  source: SourcePosition,
+  deps: ToOutcomeDeps,
+  visitorSalt: string,
+): MessageOutcome {
   const e = message.event;
   const ua = e.user_agent ?? message.request_ua ?? '';
   const page = parseEventUrl(e.url ?? '');
@@ -71,7 +77,13 @@ export function toOutcome(message: RawEventMessage, source: SourcePosition, deps
     { maxAgeMs: deps.maxEventAgeMs },
   );
   const payload = splitPayload(e.payload);
-  const clickIdType = page.clickIds.gclid ? 'gclid' : page.clickIds.fbclid ? 'fbclid' : page.clickIds.msclkid ? 'msclkid' : '';
+  const clickIdType = page.clickIds.gclid
+    ? 'gclid'
+    : page.clickIds.fbclid
+      ? 'fbclid'
+      : page.clickIds.msclkid
+        ? 'msclkid'
+        : '';
   return {
     kind: 'row',
     source,
@@ -123,11 +135,14 @@ export function toOutcome(message: RawEventMessage, source: SourcePosition, deps
  * Unknown top-level event fields (kept by the API under `extra`) join the payload's custom
  * properties, so nothing a client sent is silently dropped; payload keys win a clash.
  */
-function withExtraFields(properties: Record<string, string>, extra: Record<string, unknown> | undefined): Record<string, string> {
+function withExtraFields(
+  properties: Record<string, string>,
+  extra: Record<string, unknown> | undefined,
+): Record<string, string> {
   if (!extra) return properties;
   for (const [key, value] of Object.entries(extra)) {
     if (key in properties) continue;
-    properties[key] = typeof value === 'string' ? value : JSON.stringify(value) ?? 'null';
+    properties[key] = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
   }
   return properties;
 }

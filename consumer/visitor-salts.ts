@@ -20,7 +20,9 @@ export function createVisitorSalts(pool: Pool, now: () => Date = () => new Date(
       day,
       randomBytes(32),
     ]);
-    const { rows } = await pool.query<{ salt: Buffer }>('SELECT salt FROM clickstream.visitor_salts WHERE day = $1', [day]);
+    const { rows } = await pool.query<{ salt: Buffer }>('SELECT salt FROM clickstream.visitor_salts WHERE day = $1', [
+      day,
+    ]);
     // Rotation: keep today and yesterday only (days before that are not needed by anyone).
     const today = now().toISOString().slice(0, 10);
     await pool.query("DELETE FROM clickstream.visitor_salts WHERE day < ($1::date - interval '1 day')", [today]);

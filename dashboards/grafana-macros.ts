@@ -53,12 +53,23 @@ function formatValue(value: string | readonly string[], format: string | undefin
 
 /** Step 1: replaces the dashboard's variables; leaves every other `$name` as it is. */
 export function interpolateVariables(sql: string, values: VariableValues): string {
-  return sql.replace(VARIABLE, (match, plain?: string, bracket?: string, bracketFormat?: string, braced?: string, _field?: string, bracedFormat?: string) => {
-    const name = plain ?? bracket ?? braced ?? '';
-    const value = values[name];
-    if (value === undefined) return match;
-    return formatValue(value, bracketFormat ?? bracedFormat);
-  });
+  return sql.replace(
+    VARIABLE,
+    (
+      match,
+      plain?: string,
+      bracket?: string,
+      bracketFormat?: string,
+      braced?: string,
+      _field?: string,
+      bracedFormat?: string,
+    ) => {
+      const name = plain ?? bracket ?? braced ?? '';
+      const value = values[name];
+      if (value === undefined) return match;
+      return formatValue(value, bracketFormat ?? bracedFormat);
+    },
+  );
 }
 
 /** The names of the variables a text refers to (excluding `$__` built-ins and macros). */
@@ -89,12 +100,17 @@ const MACROS: Record<string, Macro> = {
   dateFilter: { args: 1, expand: ([c], t) => `${c} >= ${date(t.from)} AND ${c} <= ${date(t.to)}` },
   dateTimeFilter: {
     args: 2,
-    expand: ([d, c], t) => `(${d} >= ${date(t.from)} AND ${d} <= ${date(t.to)}) AND (${c} >= ${dateTime(t.from)} AND ${c} <= ${dateTime(t.to)})`,
+    expand: ([d, c], t) =>
+      `(${d} >= ${date(t.from)} AND ${d} <= ${date(t.to)}) AND (${c} >= ${dateTime(t.from)} AND ${c} <= ${dateTime(t.to)})`,
   },
-  timeInterval: { args: 1, expand: ([c], t) => `toStartOfInterval(toDateTime(${c}), INTERVAL ${intervalSeconds(t)} second)` },
+  timeInterval: {
+    args: 1,
+    expand: ([c], t) => `toStartOfInterval(toDateTime(${c}), INTERVAL ${intervalSeconds(t)} second)`,
+  },
   timeInterval_ms: {
     args: 1,
-    expand: ([c], t) => `toStartOfInterval(toDateTime64(${c}, 3), INTERVAL ${Math.trunc(Math.max(t.intervalMs, 1))} millisecond)`,
+    expand: ([c], t) =>
+      `toStartOfInterval(toDateTime64(${c}, 3), INTERVAL ${Math.trunc(Math.max(t.intervalMs, 1))} millisecond)`,
   },
   interval_s: { args: 0, expand: (_, t) => String(intervalSeconds(t)) },
 };
@@ -132,7 +148,9 @@ export function expandMacros(sql: string, time: QueryTime): string {
     const parsed = parseArgs(sql.slice(after));
     const args = parsed?.args ?? [];
     if (args.length !== macro.args) {
-      throw new Error(`$__${name} expects ${macro.args} argument(s), got ${args.length}: ${sql.slice(m.index, after + (parsed?.length ?? 0))}`);
+      throw new Error(
+        `$__${name} expects ${macro.args} argument(s), got ${args.length}: ${sql.slice(m.index, after + (parsed?.length ?? 0))}`,
+      );
     }
     out += sql.slice(i, m.index) + macro.expand(args, time);
     i = after + (parsed?.length ?? 0);
@@ -148,11 +166,34 @@ export function renderQuery(sql: string, values: VariableValues, time: QueryTime
 
 // Grafana's kbn.roundInterval: the raw interval rounded to a "nice" one.
 const ROUNDING: Array<[upToMs: number, intervalMs: number]> = [
-  [10, 1], [15, 10], [35, 20], [75, 50], [150, 100], [350, 200], [750, 500], [1_500, 1_000], [3_500, 2_000],
-  [7_500, 5_000], [12_500, 10_000], [17_500, 15_000], [25_000, 20_000], [45_000, 30_000], [90_000, 60_000],
-  [210_000, 120_000], [450_000, 300_000], [750_000, 600_000], [1_050_000, 900_000], [1_500_000, 1_200_000],
-  [2_700_000, 1_800_000], [5_400_000, 3_600_000], [9_000_000, 7_200_000], [16_200_000, 10_800_000],
-  [32_400_000, 21_600_000], [86_400_000, 43_200_000], [604_800_000, 86_400_000], [1_814_400_000, 604_800_000],
+  [10, 1],
+  [15, 10],
+  [35, 20],
+  [75, 50],
+  [150, 100],
+  [350, 200],
+  [750, 500],
+  [1_500, 1_000],
+  [3_500, 2_000],
+  [7_500, 5_000],
+  [12_500, 10_000],
+  [17_500, 15_000],
+  [25_000, 20_000],
+  [45_000, 30_000],
+  [90_000, 60_000],
+  [210_000, 120_000],
+  [450_000, 300_000],
+  [750_000, 600_000],
+  [1_050_000, 900_000],
+  [1_500_000, 1_200_000],
+  [2_700_000, 1_800_000],
+  [5_400_000, 3_600_000],
+  [9_000_000, 7_200_000],
+  [16_200_000, 10_800_000],
+  [32_400_000, 21_600_000],
+  [86_400_000, 43_200_000],
+  [604_800_000, 86_400_000],
+  [1_814_400_000, 604_800_000],
   [3_628_800_000, 2_592_000_000],
 ];
 

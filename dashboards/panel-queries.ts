@@ -9,10 +9,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JSON_DIR } from './generate.js';
-import { durationMs, interpolateVariables, panelIntervalMs, renderQuery, type QueryTime, type VariableValues } from './grafana-macros.js';
+import {
+  durationMs,
+  interpolateVariables,
+  panelIntervalMs,
+  renderQuery,
+  type QueryTime,
+  type VariableValues,
+} from './grafana-macros.js';
 import { CLICKHOUSE } from './src/kit.js';
 
-export interface Target { datasource?: { uid?: string; type?: string }; rawSql?: string; expr?: string; format?: number }
+export interface Target {
+  datasource?: { uid?: string; type?: string };
+  rawSql?: string;
+  expr?: string;
+  format?: number;
+}
 export interface Panel {
   id: number;
   type: string;
@@ -24,10 +36,23 @@ export interface Panel {
   gridPos: { x: number; w: number };
   options?: { series?: Array<{ x: string; y: string }> };
 }
-export interface Variable { name: string; datasource?: { uid?: string }; query?: { rawSql?: string } }
-export interface Dashboard { uid: string; title: string; time: { from: string }; templating: { list: Variable[] }; panels: Panel[] }
+export interface Variable {
+  name: string;
+  datasource?: { uid?: string };
+  query?: { rawSql?: string };
+}
+export interface Dashboard {
+  uid: string;
+  title: string;
+  time: { from: string };
+  templating: { list: Variable[] };
+  panels: Panel[];
+}
 
-export interface TimeRange { from: Date; to: Date }
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
 
 /** One ClickHouse query of one panel, ready to send. */
 export interface PanelQuery {
@@ -42,12 +67,17 @@ export interface PanelQuery {
 
 /** The dashboard JSON files (dashboards/json/*.json), sorted by name. */
 export function dashboardFiles(dir = JSON_DIR): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 /** Every dashboard as [file name, parsed JSON], sorted by file name. */
 export function loadDashboards(dir = JSON_DIR): Array<readonly [string, Dashboard]> {
-  return dashboardFiles(dir).map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Dashboard] as const);
+  return dashboardFiles(dir).map(
+    (f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Dashboard] as const,
+  );
 }
 
 /** The panels whose queries run on ClickHouse. */
@@ -90,14 +120,24 @@ export function panelTime(panel: Panel, range: TimeRange, now = new Date()): Que
 }
 
 /** A ClickHouse panel's queries (one per target), rendered; "now" is when it is called. */
-export function renderPanel(dashboard: Dashboard, panel: Panel, values: VariableValues, range: TimeRange): PanelQuery[] {
+export function renderPanel(
+  dashboard: Dashboard,
+  panel: Panel,
+  values: VariableValues,
+  range: TimeRange,
+): PanelQuery[] {
   const time = panelTime(panel, range);
   const name = dashboard.uid.replace(/^clickstream-/, '');
   const title = interpolateVariables(panel.title, values);
   const targets = panel.targets ?? [];
   return targets.map((target, i) => {
     if (!target.rawSql) throw new Error(`${name} / ${panel.title}: target ${i} has no rawSql`);
-    return { dashboard: name, panel: targets.length > 1 ? `${title} (#${i + 1})` : title, type: panel.type, sql: renderQuery(target.rawSql, values, time) };
+    return {
+      dashboard: name,
+      panel: targets.length > 1 ? `${title} (#${i + 1})` : title,
+      type: panel.type,
+      sql: renderQuery(target.rawSql, values, time),
+    };
   });
 }
 

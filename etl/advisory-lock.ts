@@ -19,9 +19,11 @@ export async function withBuildLock<T>(pool: pg.Pool, mart: string, day: Day, fn
     try {
       return await fn();
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1), $2)', [`clickstream-etl:${mart}`, dayNumber]).catch((error: Error) => {
-        broken = error; // do not return a connection that may still hold the lock
-      });
+      await client
+        .query('SELECT pg_advisory_unlock(hashtext($1), $2)', [`clickstream-etl:${mart}`, dayNumber])
+        .catch((error: Error) => {
+          broken = error; // do not return a connection that may still hold the lock
+        });
     }
   } finally {
     client.release(broken);

@@ -20,7 +20,16 @@ const count = Number(process.argv[2] ?? 100_000);
 const day = process.argv[3] ?? '2021-01-15';
 const config = parseConfig(process.env);
 const endpoints = resolveEndpoints(config);
-const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs }, ETL_CLICKHOUSE_SETTINGS);
+const clickhouse = createClickHouse(
+  {
+    url: endpoints.clickhouseUrl,
+    user: config.clickhouse.user,
+    password: config.clickhouse.password,
+    database: config.clickhouse.database,
+    requestTimeoutMs: config.etl.queryTimeoutMs,
+  },
+  ETL_CLICKHOUSE_SETTINGS,
+);
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
 const site = `bench_${Date.now().toString(36)}`;
 
@@ -48,11 +57,20 @@ await clickhouse.command({
 });
 const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(FIXTURE_FUNNELS) };
 const from = new Date(`${day}T00:00:00Z`);
-for (const concurrency of (process.argv[4] ?? "1,3").split(",").map(Number)) {
+for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   const started = Date.now();
-  const results = await buildMarts({ clickhouse, pgPool, options, from, to: new Date(from.getTime() + 1), concurrency });
+  const results = await buildMarts({
+    clickhouse,
+    pgPool,
+    options,
+    from,
+    to: new Date(from.getTime() + 1),
+    concurrency,
+  });
   const total = Date.now() - started;
-  process.stdout.write(`${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')})\n`);
+  process.stdout.write(
+    `${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')})\n`,
+  );
 }
 await pgPool.end();
 await clickhouse.close();

@@ -52,15 +52,26 @@ async function stagedRows(clickhouse: ClickHouseClient, m: Mart, day: Day): Prom
  * because ClickHouse does not accept {t:Identifier} params in ALTER ... FROM.
  */
 async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, options: BuildOptions): Promise<number> {
-  await clickhouse.command({ query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`, query_params: { day }, clickhouse_settings: SYNC });
+  await clickhouse.command({
+    query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
+    query_params: { day },
+    clickhouse_settings: SYNC,
+  });
   for (const statement of m.statements(day, options)) {
     await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
   }
   const rows = await stagedRows(clickhouse, m, day);
-  const swap = rows > 0 ? `ALTER TABLE ${m.table} REPLACE PARTITION {day:Date} FROM ${m.staging}` : `ALTER TABLE ${m.table} DROP PARTITION {day:Date}`;
+  const swap =
+    rows > 0
+      ? `ALTER TABLE ${m.table} REPLACE PARTITION {day:Date} FROM ${m.staging}`
+      : `ALTER TABLE ${m.table} DROP PARTITION {day:Date}`;
   await clickhouse.command({ query: swap, query_params: { day }, clickhouse_settings: SYNC });
   // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
-  await clickhouse.command({ query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`, query_params: { day }, clickhouse_settings: SYNC });
+  await clickhouse.command({
+    query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
+    query_params: { day },
+    clickhouse_settings: SYNC,
+  });
   return rows;
 }
 
@@ -77,7 +88,17 @@ export async function buildPartition(
   try {
     const rows = await withBuildLock(deps.pgPool, m.name, day, () => replaceDay(deps.clickhouse, m, day, deps.options));
     const finishedAt = new Date();
-    await recordRun(deps.clickhouse, { mart: name, day, trigger: run.trigger, attempt, status: 'ok', rows, startedAt, finishedAt, error: '' });
+    await recordRun(deps.clickhouse, {
+      mart: name,
+      day,
+      trigger: run.trigger,
+      attempt,
+      status: 'ok',
+      rows,
+      startedAt,
+      finishedAt,
+      error: '',
+    });
     const durationMs = finishedAt.getTime() - startedAt.getTime();
     deps.logger?.info({ mart: name, day, rows, durationMs, trigger: run.trigger }, 'mart_built');
     return { mart: name, day, rows, durationMs };
@@ -85,7 +106,15 @@ export async function buildPartition(
     const message = (error as Error).message ?? String(error);
     deps.logger?.error({ mart: name, day, attempt, err: error }, 'mart_build_failed');
     await recordRun(deps.clickhouse, {
-      mart: name, day, trigger: run.trigger, attempt, status: 'failed', rows: 0, startedAt, finishedAt: new Date(), error: message,
+      mart: name,
+      day,
+      trigger: run.trigger,
+      attempt,
+      status: 'failed',
+      rows: 0,
+      startedAt,
+      finishedAt: new Date(),
+      error: message,
     }).catch((logError: Error) => deps.logger?.error({ err: logError }, 'run_log_failed'));
     throw error;
   }

@@ -27,7 +27,9 @@ export function createBuildTask(mart: MartName, deps: BuildDeps): Task {
     const parsed = payloadSchema.safeParse(payload);
     if (!parsed.success) {
       // a malformed payload will never succeed: fail loudly rather than retry forever
-      throw new Error(`${buildTaskName(mart)}: bad payload ${JSON.stringify(payload)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      throw new Error(
+        `${buildTaskName(mart)}: bad payload ${JSON.stringify(payload)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      );
     }
     await buildPartition(deps, mart, parsed.data.day, { trigger: parsed.data.trigger, attempt: helpers.job.attempts });
   };

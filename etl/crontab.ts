@@ -15,7 +15,19 @@ export function etlCronItems(settings: { cron: string; lookbackHours: number }):
   const finalize: SchedulePayload = { hours: 27 }; // 03:30 back to yesterday 00:30
   return parseCronItems([
     // backfillPeriod 0: after downtime, one run covers the lookback; use `backfill` for more
-    { task: 'schedule_marts', identifier: 'rebuild_recent', match: settings.cron, payload: recent, options: { backfillPeriod: 0 } },
-    { task: 'schedule_marts', identifier: 'finalize_yesterday', match: '30 3 * * *', payload: finalize, options: { backfillPeriod: 0 } },
+    {
+      task: 'schedule_marts',
+      identifier: 'rebuild_recent',
+      match: settings.cron,
+      payload: recent,
+      options: { backfillPeriod: 0 },
+    },
+    {
+      task: 'schedule_marts',
+      identifier: 'finalize_yesterday',
+      match: '30 3 * * *',
+      payload: finalize,
+      options: { backfillPeriod: 0 },
+    },
   ]);
 }

@@ -3,16 +3,40 @@ import { funnelStatement, parseFunnels } from './funnels.js';
 
 describe('parseFunnels', () => {
   it('accepts a funnel', () => {
-    const funnels = parseFunnels([{ name: 'buy', window_minutes: 30, steps: [{ name: 'a', type: 'pageview', path: '/p' }, { name: 'b', type: 'checkout' }] }]);
+    const funnels = parseFunnels([
+      {
+        name: 'buy',
+        window_minutes: 30,
+        steps: [
+          { name: 'a', type: 'pageview', path: '/p' },
+          { name: 'b', type: 'checkout' },
+        ],
+      },
+    ]);
     expect(funnels).toHaveLength(1);
   });
 
   it.each([
     ['no steps', [{ name: 'x', window_minutes: 1, steps: [] }], /steps: expected at least one step/],
-    ['a step with neither type nor path', [{ name: 'x', window_minutes: 1, steps: [{ name: 's' }] }], /type" and\/or "path/],
-    ['unknown key', [{ name: 'x', window_minutes: 1, steps: [{ name: 's', type: 'a' }], extra: 1 }], /extra|Unrecognized/],
+    [
+      'a step with neither type nor path',
+      [{ name: 'x', window_minutes: 1, steps: [{ name: 's' }] }],
+      /type" and\/or "path/,
+    ],
+    [
+      'unknown key',
+      [{ name: 'x', window_minutes: 1, steps: [{ name: 's', type: 'a' }], extra: 1 }],
+      /extra|Unrecognized/,
+    ],
     ['zero window', [{ name: 'x', window_minutes: 0, steps: [{ name: 's', type: 'a' }] }], /window_minutes/],
-    ['duplicate names', [{ name: 'x', window_minutes: 1, steps: [{ name: 's', type: 'a' }] }, { name: 'x', window_minutes: 1, steps: [{ name: 's', type: 'a' }] }], /two funnels/],
+    [
+      'duplicate names',
+      [
+        { name: 'x', window_minutes: 1, steps: [{ name: 's', type: 'a' }] },
+        { name: 'x', window_minutes: 1, steps: [{ name: 's', type: 'a' }] },
+      ],
+      /two funnels/,
+    ],
   ])('rejects %s', (_name, value, message) => {
     expect(() => parseFunnels(value)).toThrow(message);
   });
@@ -20,7 +44,16 @@ describe('parseFunnels', () => {
 
 describe('funnelStatement', () => {
   it('puts step values in params, never in the SQL', () => {
-    const [funnel] = parseFunnels([{ name: 'buy', window_minutes: 2, steps: [{ name: 'a', path: "/it's" }, { name: 'b', type: 'checkout' }] }]);
+    const [funnel] = parseFunnels([
+      {
+        name: 'buy',
+        window_minutes: 2,
+        steps: [
+          { name: 'a', path: "/it's" },
+          { name: 'b', type: 'checkout' },
+        ],
+      },
+    ]);
     const { query, params } = funnelStatement(funnel!);
     expect(query).not.toContain("/it's");
     expect(query).toContain('(path = {step0_path:String}), (type = {step1_type:String})');

@@ -48,7 +48,8 @@ export function parseFunnels(value: unknown, source = 'funnels'): Funnel[] {
   }
   const names = new Set<string>();
   for (const f of result.data) {
-    if (names.has(f.name)) throw new Error(`Invalid funnel definitions: ${source}: two funnels are named ${JSON.stringify(f.name)}`);
+    if (names.has(f.name))
+      throw new Error(`Invalid funnel definitions: ${source}: two funnels are named ${JSON.stringify(f.name)}`);
     names.add(f.name);
   }
   return result.data;

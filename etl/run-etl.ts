@@ -30,18 +30,30 @@ function workerLogger(logger: Logger): WorkerLogger {
  * Starts the worker (tasks + crontab) and resolves once it runs. `stop()` finishes the
  * jobs in progress, then closes the clients.
  */
-export async function startEtl(deps: { config: Config; databaseUrl: string; clickhouseUrl: string; logger: Logger }): Promise<{ stop(): Promise<void> }> {
+export async function startEtl(deps: {
+  config: Config;
+  databaseUrl: string;
+  clickhouseUrl: string;
+  logger: Logger;
+}): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = deps;
   const options = buildOptionsFromConfig(config); // fails at start on a bad funnels file
-  const clickhouse = createClickHouse({
-    url: deps.clickhouseUrl,
-    user: config.clickhouse.user,
-    password: config.clickhouse.password,
-    database: config.clickhouse.database,
-    requestTimeoutMs: config.etl.queryTimeoutMs,
-  }, ETL_CLICKHOUSE_SETTINGS);
+  const clickhouse = createClickHouse(
+    {
+      url: deps.clickhouseUrl,
+      user: config.clickhouse.user,
+      password: config.clickhouse.password,
+      database: config.clickhouse.database,
+      requestTimeoutMs: config.etl.queryTimeoutMs,
+    },
+    ETL_CLICKHOUSE_SETTINGS,
+  );
   // graphile-worker's own connections + one per build holding its advisory lock
-  const pgPool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'pg_idle_client_error'), config.etl.concurrency * 2 + 4);
+  const pgPool = createPgPool(
+    deps.databaseUrl,
+    (error) => logger.warn({ err: error }, 'pg_idle_client_error'),
+    config.etl.concurrency * 2 + 4,
+  );
   try {
     const runner = await run({
       pgPool,
@@ -51,7 +63,10 @@ export async function startEtl(deps: { config: Config; databaseUrl: string; clic
       taskList: createTaskList({ clickhouse, pgPool, options, logger, maxAttempts: config.etl.maxAttempts }),
       parsedCronItems: etlCronItems(config.etl),
     });
-    logger.info({ concurrency: config.etl.concurrency, cron: config.etl.cron, lookbackHours: config.etl.lookbackHours }, 'etl_started');
+    logger.info(
+      { concurrency: config.etl.concurrency, cron: config.etl.cron, lookbackHours: config.etl.lookbackHours },
+      'etl_started',
+    );
     let stopped: Promise<void> | undefined;
     return {
       stop() {

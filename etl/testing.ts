@@ -67,21 +67,82 @@ export function fixtureEvents(day: string, a: string, b: string): FixtureEvent[]
   const prev = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const id = (n: number, site = a) => fixtureId(site, n);
   const s1 = { site_id: a, session_id: 'sess-1', visitor_id: 'v1', ...search, ...chromeLinux };
-  const s2 = { site_id: a, session_id: 'sess-2', visitor_id: 'v2', channel: 'social', referrer_domain: 'facebook.com', utm_source: 'fb', utm_medium: 'social', utm_campaign: 'spring', ...safariIos };
+  const s2 = {
+    site_id: a,
+    session_id: 'sess-2',
+    visitor_id: 'v2',
+    channel: 'social',
+    referrer_domain: 'facebook.com',
+    utm_source: 'fb',
+    utm_medium: 'social',
+    utm_campaign: 'spring',
+    ...safariIos,
+  };
   const v3 = { site_id: a, session_id: '', visitor_id: 'v3', channel: 'direct', ...firefoxWin };
   const late = { site_id: a, session_id: 'sess-late', visitor_id: 'v4', channel: 'direct', ...chromeLinux };
-  const s0 = { site_id: a, session_id: 'sess-0', visitor_id: 'v1', channel: 'email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'may', ...chromeLinux };
+  const s0 = {
+    site_id: a,
+    session_id: 'sess-0',
+    visitor_id: 'v1',
+    channel: 'email',
+    utm_source: 'newsletter',
+    utm_medium: 'email',
+    utm_campaign: 'may',
+    ...chromeLinux,
+  };
   return [
     { ...s0, event_id: id(1), type: 'pageview', ts: `${prev} 14:59:00.000`, path: '/home' },
-    { ...s0, event_id: id(2), type: 'click', ts: `${prev} 15:00:00.000`, path: '/home', element_id: 'promo', x: 500, y: 80 },
+    {
+      ...s0,
+      event_id: id(2),
+      type: 'click',
+      ts: `${prev} 15:00:00.000`,
+      path: '/home',
+      element_id: 'promo',
+      x: 500,
+      y: 80,
+    },
     { ...s1, event_id: id(10), type: 'pageview', ts: D('10:00:00.000'), path: '/home' },
-    { ...s1, event_id: id(11), type: 'impression', ts: D('10:00:01.000'), path: '/home', element_id: 'cta', inserted_at: D('10:00:02.000') },
+    {
+      ...s1,
+      event_id: id(11),
+      type: 'impression',
+      ts: D('10:00:01.000'),
+      path: '/home',
+      element_id: 'cta',
+      inserted_at: D('10:00:02.000'),
+    },
     // the same impression again, its ts moved 5 ms by a retry's skew correction
-    { ...s1, event_id: id(11), type: 'impression', ts: D('10:00:01.005'), path: '/home', element_id: 'cta', inserted_at: D('10:00:09.000') },
+    {
+      ...s1,
+      event_id: id(11),
+      type: 'impression',
+      ts: D('10:00:01.005'),
+      path: '/home',
+      element_id: 'cta',
+      inserted_at: D('10:00:09.000'),
+    },
     { ...s1, event_id: id(12), type: 'click', ts: D('10:00:05.000'), path: '/home', element_id: 'cta', x: 120, y: 40 },
     { ...s1, event_id: id(13), type: 'pageview', ts: D('10:01:00.000'), path: '/product' },
-    { ...s1, event_id: id(14), type: 'checkout', ts: D('10:02:00.000'), path: '/product', properties: { revenue: '50' } },
-    { site_id: a, session_id: 'sess-bot', visitor_id: 'vbot', event_id: id(15), type: 'pageview', ts: D('10:30:00.000'), path: '/home', is_bot: true, ...chromeLinux },
+    {
+      ...s1,
+      event_id: id(14),
+      type: 'checkout',
+      ts: D('10:02:00.000'),
+      path: '/product',
+      properties: { revenue: '50' },
+    },
+    {
+      site_id: a,
+      session_id: 'sess-bot',
+      visitor_id: 'vbot',
+      event_id: id(15),
+      type: 'pageview',
+      ts: D('10:30:00.000'),
+      path: '/home',
+      is_bot: true,
+      ...chromeLinux,
+    },
     { ...s2, event_id: id(20), type: 'pageview', ts: D('11:30:00.000'), path: '/home' },
     { ...s2, event_id: id(21), type: 'impression', ts: D('11:30:02.000'), path: '/home', element_id: 'cta' },
     { ...v3, event_id: id(30), type: 'pageview', ts: D('12:00:00.000'), path: '/home' },
@@ -90,19 +151,64 @@ export function fixtureEvents(day: string, a: string, b: string): FixtureEvent[]
     { ...v3, event_id: id(33), type: 'click', ts: D('13:00:30.000'), path: '/home', element_id: 'nav', x: 10, y: 10 },
     { ...late, event_id: id(40), type: 'pageview', ts: D('23:50:00.000'), path: '/home' },
     // one event, two copies in two day partitions: the later insert (D+1) wins
-    { ...late, event_id: id(41), type: 'pageview', ts: D('23:59:59.999'), path: '/pricing', inserted_at: `${next} 00:00:01.000` },
-    { ...late, event_id: id(41), type: 'pageview', ts: `${next} 00:00:00.002`, path: '/pricing', inserted_at: `${next} 00:00:05.000` },
+    {
+      ...late,
+      event_id: id(41),
+      type: 'pageview',
+      ts: D('23:59:59.999'),
+      path: '/pricing',
+      inserted_at: `${next} 00:00:01.000`,
+    },
+    {
+      ...late,
+      event_id: id(41),
+      type: 'pageview',
+      ts: `${next} 00:00:00.002`,
+      path: '/pricing',
+      inserted_at: `${next} 00:00:05.000`,
+    },
     { ...late, event_id: id(42), type: 'pageview', ts: `${next} 00:10:00.000`, path: '/product' },
-    { site_id: b, session_id: 'sess-9', visitor_id: 'v9', channel: 'direct', ...chromeLinux, event_id: id(90, b), type: 'pageview', ts: D('09:00:00.000'), path: '/home' },
-    { site_id: b, session_id: 'sess-9', visitor_id: 'v9', channel: 'direct', ...chromeLinux, event_id: id(91, b), type: 'checkout', ts: D('09:05:00.000'), path: '/cart', properties: { revenue: '20' } },
+    {
+      site_id: b,
+      session_id: 'sess-9',
+      visitor_id: 'v9',
+      channel: 'direct',
+      ...chromeLinux,
+      event_id: id(90, b),
+      type: 'pageview',
+      ts: D('09:00:00.000'),
+      path: '/home',
+    },
+    {
+      site_id: b,
+      session_id: 'sess-9',
+      visitor_id: 'v9',
+      channel: 'direct',
+      ...chromeLinux,
+      event_id: id(91, b),
+      type: 'checkout',
+      ts: D('09:05:00.000'),
+      path: '/cart',
+      properties: { revenue: '20' },
+    },
   ];
 }
 
 /** A click by v1 in sess-1 that arrives after the first build (received a day late). */
 export function lateClick(day: string, a: string): FixtureEvent {
   return {
-    site_id: a, session_id: 'sess-1', visitor_id: 'v1', ...search, ...chromeLinux,
-    event_id: fixtureId(a, 50), type: 'click', ts: `${day} 10:01:30.000`, path: '/product', element_id: 'buy', x: 300, y: 200,
+    site_id: a,
+    session_id: 'sess-1',
+    visitor_id: 'v1',
+    ...search,
+    ...chromeLinux,
+    event_id: fixtureId(a, 50),
+    type: 'click',
+    ts: `${day} 10:01:30.000`,
+    path: '/product',
+    element_id: 'buy',
+    x: 300,
+    y: 200,
     received_at: `${day} 23:00:00.000`,
   };
 }

@@ -8,7 +8,17 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { bool, brokerList, httpUrl, logLevel, optionalPositive, optionalString, port, positiveInt, postgresUrl } from './env-fields.js';
+import {
+  bool,
+  brokerList,
+  httpUrl,
+  logLevel,
+  optionalPositive,
+  optionalString,
+  port,
+  positiveInt,
+  postgresUrl,
+} from './env-fields.js';
 
 const envSchema = z.object({
   CLICKSTREAM_DATA_DIR: z.string().default('.data'),
@@ -68,7 +78,12 @@ const envSchema = z.object({
   ETL_CONVERSION_TYPES: z
     .string()
     .default('checkout')
-    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    )
     .refine((v) => v.length > 0, 'expected a comma-separated list of event types such as checkout,purchase'),
   ETL_ATTRIBUTION_WINDOW_DAYS: positiveInt(7),
   ETL_HEATMAP_BUCKET_PX: positiveInt(50),

@@ -19,7 +19,9 @@ export async function connectPg(url: string): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`Postgres not reachable at ${redactUrl(url)} (${(error as Error).message}). Start it with "clickstream services up" or set DATABASE_URL.`);
+    throw new Error(
+      `Postgres not reachable at ${redactUrl(url)} (${(error as Error).message}). Start it with "clickstream services up" or set DATABASE_URL.`,
+    );
   }
   return client;
 }

@@ -33,14 +33,21 @@ export function normalizeOrigin(input: string): string {
   } catch {
     throw new Error(`"${input}" is not an origin; expected scheme://host[:port], e.g. https://shop.example`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${input}": origins are http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`"${input}": origins are http:// or https://`);
   return url.origin;
 }
 
 type Db = Pool | Client;
 
 export function createSiteStore(db: Db) {
-  const toRecord = (r: { site_id: string; key_prefix: string; allowed_origins: string[]; created_at: Date; revoked_at: Date | null }): SiteRecord => ({
+  const toRecord = (r: {
+    site_id: string;
+    key_prefix: string;
+    allowed_origins: string[];
+    created_at: Date;
+    revoked_at: Date | null;
+  }): SiteRecord => ({
     siteId: r.site_id,
     keyPrefix: r.key_prefix,
     allowedOrigins: r.allowed_origins,
@@ -52,7 +59,9 @@ export function createSiteStore(db: Db) {
     /** Adds a site and returns its new key (the only time the key exists in clear). */
     async add(siteId: string, origins: string[]): Promise<{ site: SiteRecord; key: string }> {
       if (!SITE_ID_PATTERN.test(siteId)) {
-        throw new Error(`site name "${siteId}": expected lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters`);
+        throw new Error(
+          `site name "${siteId}": expected lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters`,
+        );
       }
       const allowed = origins.map(normalizeOrigin);
       const key = newWriteKey();
@@ -73,12 +82,17 @@ export function createSiteStore(db: Db) {
     },
     /** Revokes the site's key; returns false when there is no such active site. */
     async revoke(siteId: string): Promise<boolean> {
-      const { rowCount } = await db.query('UPDATE clickstream.sites SET revoked_at = now() WHERE site_id = $1 AND revoked_at IS NULL', [siteId]);
+      const { rowCount } = await db.query(
+        'UPDATE clickstream.sites SET revoked_at = now() WHERE site_id = $1 AND revoked_at IS NULL',
+        [siteId],
+      );
       return rowCount === 1;
     },
     /** The active site with this key, or null (unknown or revoked). */
     async findByKey(key: string): Promise<SiteRecord | null> {
-      const { rows } = await db.query('SELECT * FROM clickstream.sites WHERE key_hash = $1 AND revoked_at IS NULL', [hashWriteKey(key)]);
+      const { rows } = await db.query('SELECT * FROM clickstream.sites WHERE key_hash = $1 AND revoked_at IS NULL', [
+        hashWriteKey(key),
+      ]);
       return rows[0] ? toRecord(rows[0]) : null;
     },
   };

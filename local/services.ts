@@ -94,7 +94,9 @@ export function embeddedServices(config: Config): EmbeddedService[] {
 export function resolveEndpoints(config: Config): Endpoints {
   return {
     clickhouseUrl: config.clickhouse.externalUrl ?? `http://127.0.0.1:${config.clickhouse.localHttpPort}`,
-    databaseUrl: config.postgres.externalUrl ?? postgresService({ dataDir: config.dataDir, port: config.postgres.localPort }).endpoint,
+    databaseUrl:
+      config.postgres.externalUrl ??
+      postgresService({ dataDir: config.dataDir, port: config.postgres.localPort }).endpoint,
     kafkaBrokers: [...(config.kafka.externalBrokers ?? [`127.0.0.1:${config.kafka.localPort}`])],
   };
 }
@@ -131,7 +133,9 @@ export async function ensureServices(
         s[service.name] = { ...running, startedAt: new Date().toISOString(), owner };
       });
       if (owner !== null) owned.push(service.name);
-      log(`${service.name}: ready at ${running.endpoint} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${running.pid})`);
+      log(
+        `${service.name}: ready at ${running.endpoint} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${running.pid})`,
+      );
     }),
   ).catch(async (error: unknown) => {
     // One failed: stop the ones this call started, so a failed start leaves nothing behind.
@@ -192,7 +196,14 @@ export async function servicesStatus(config: Config): Promise<ServiceStatus[]> {
       const entry = state[name];
       const running = entry !== undefined && isAlive(entry.pid);
       const ready = running && (await service.isReady().catch(() => false));
-      return { name, mode: 'embedded', endpoint: redactUrl(service.endpoint), ...(entry ? { pid: entry.pid } : {}), running, ready };
+      return {
+        name,
+        mode: 'embedded',
+        endpoint: redactUrl(service.endpoint),
+        ...(entry ? { pid: entry.pid } : {}),
+        running,
+        ready,
+      };
     }),
   );
 }

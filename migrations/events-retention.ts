@@ -21,14 +21,20 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The TTL clause for the settings, or undefined for "keep forever". */
 export function retentionTtl({ days, coldVolume }: RetentionSettings): string | undefined {
   if (days === undefined) return undefined;
-  if (!Number.isInteger(days) || days <= 0) throw new Error(`events retention: expected a whole number of days, got ${days}`);
-  if (coldVolume !== undefined && !IDENTIFIER.test(coldVolume)) throw new Error(`events retention: "${coldVolume}" is not a volume name`);
+  if (!Number.isInteger(days) || days <= 0)
+    throw new Error(`events retention: expected a whole number of days, got ${days}`);
+  if (coldVolume !== undefined && !IDENTIFIER.test(coldVolume))
+    throw new Error(`events retention: "${coldVolume}" is not a volume name`);
   // Integers and a checked identifier only: ClickHouse takes no query parameters in a TTL.
   return `toDateTime(ts) + INTERVAL ${days} DAY ${coldVolume ? `TO VOLUME '${coldVolume}'` : 'DELETE'}`;
 }
 
 /** Sets or removes the TTL of `table` (default `events`) to match the settings. */
-export async function applyEventsRetention(clickhouse: ClickHouseClient, settings: RetentionSettings, table = 'events'): Promise<string> {
+export async function applyEventsRetention(
+  clickhouse: ClickHouseClient,
+  settings: RetentionSettings,
+  table = 'events',
+): Promise<string> {
   if (!IDENTIFIER.test(table)) throw new Error(`events retention: "${table}" is not a table name`);
   const ttl = retentionTtl(settings);
   const result = await clickhouse.query({
@@ -39,7 +45,10 @@ export async function applyEventsRetention(clickhouse: ClickHouseClient, setting
   const [row] = await result.json<{ create_table_query: string }>();
   const hasTtl = / TTL /.test(row?.create_table_query ?? '');
   if (ttl) {
-    await clickhouse.command({ query: `ALTER TABLE ${table} MODIFY TTL ${ttl}`, clickhouse_settings: { materialize_ttl_after_modify: 0 } });
+    await clickhouse.command({
+      query: `ALTER TABLE ${table} MODIFY TTL ${ttl}`,
+      clickhouse_settings: { materialize_ttl_after_modify: 0 },
+    });
     return `raw events kept ${settings.days} days, then ${settings.coldVolume ? `moved to volume ${settings.coldVolume}` : 'deleted'}`;
   }
   if (hasTtl) await clickhouse.command({ query: `ALTER TABLE ${table} REMOVE TTL` });

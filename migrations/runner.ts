@@ -56,7 +56,9 @@ export function readMigrations(dir: string): Migration[] {
     .sort((a, b) => a.version - b.version);
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version === migrations[i - 1]!.version) {
-      throw new MigrationError(`two migrations share version ${migrations[i]!.version} in ${dir}: ${migrations[i - 1]!.file}, ${migrations[i]!.file}`);
+      throw new MigrationError(
+        `two migrations share version ${migrations[i]!.version} in ${dir}: ${migrations[i - 1]!.file}, ${migrations[i]!.file}`,
+      );
     }
   }
   return migrations;
@@ -109,7 +111,11 @@ async function migratePostgres(client: pg.Client, dir: string, log: (m: string) 
   return done;
 }
 
-async function migrateClickHouse(target: ClickHouseTarget & { database: string }, dir: string, log: (m: string) => void): Promise<string[]> {
+async function migrateClickHouse(
+  target: ClickHouseTarget & { database: string },
+  dir: string,
+  log: (m: string) => void,
+): Promise<string[]> {
   const { database } = target;
   // A client naming a database that does not exist yet is refused, so create it first
   // with a client that names none. `database` is a checked identifier (lib/config.ts).
@@ -127,7 +133,12 @@ async function migrateClickHouse(target: ClickHouseTarget & { database: string }
   }
 }
 
-async function applyClickHouse(clickhouse: ClickHouseClient, database: string, dir: string, log: (m: string) => void): Promise<string[]> {
+async function applyClickHouse(
+  clickhouse: ClickHouseClient,
+  database: string,
+  dir: string,
+  log: (m: string) => void,
+): Promise<string[]> {
   await clickhouse.command({
     query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
@@ -144,7 +155,9 @@ async function applyClickHouse(clickhouse: ClickHouseClient, database: string, d
       try {
         await clickhouse.command({ query: statement, clickhouse_settings: { wait_end_of_query: 1 } });
       } catch (error) {
-        throw new MigrationError(`clickhouse migration ${m.file} failed: ${(error as Error).message}\n  in: ${statement.slice(0, 200)}`);
+        throw new MigrationError(
+          `clickhouse migration ${m.file} failed: ${(error as Error).message}\n  in: ${statement.slice(0, 200)}`,
+        );
       }
     }
     await clickhouse.insert({

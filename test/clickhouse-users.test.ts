@@ -64,13 +64,23 @@ beforeAll(async () => {
   fs.writeFileSync(configFile, `<clickhouse><users_config>${USERS_FILE}</users_config></clickhouse>\n`);
   // users.xml reads the passwords with from_env; the server process inherits this env.
   Object.assign(process.env, PASSWORDS);
-  const service = clickhouseService({ dataDir, httpPort: await findFreePort(), tcpPort: await findFreePort(), configFile });
+  const service = clickhouseService({
+    dataDir,
+    httpPort: await findFreePort(),
+    tcpPort: await findFreePort(),
+    configFile,
+  });
   server = await startService(service, { logDir: dataDir, log: () => {} });
   // Migrations as the admin user (the Docker `migrate` service does the same). The Postgres
   // half is the shared test database, already migrated: only the ClickHouse half runs here.
   await withPgClient((postgres) =>
     migrate({
-      clickhouse: { url: server!.endpoint, user: 'clickstream_admin', password: PASSWORDS.CLICKHOUSE_ADMIN_PASSWORD, database: 'clickstream' },
+      clickhouse: {
+        url: server!.endpoint,
+        user: 'clickstream_admin',
+        password: PASSWORDS.CLICKHOUSE_ADMIN_PASSWORD,
+        database: 'clickstream',
+      },
       postgres,
       log: () => {},
     }),
@@ -90,7 +100,9 @@ describe('docker/clickhouse/users.xml on an embedded server', () => {
     // it would not (networks ::1, 127.0.0.1). What it may do here is nothing with the data.
     const local = client('default', '');
     expect(await errorCode(local.query({ query: 'SELECT 1' }).then((r) => r.text()))).toBe('');
-    expect(await errorCode(local.query({ query: 'SELECT count() FROM clickstream.events' }).then((r) => r.text()))).toBe(ACCESS_DENIED);
+    expect(
+      await errorCode(local.query({ query: 'SELECT count() FROM clickstream.events' }).then((r) => r.text())),
+    ).toBe(ACCESS_DENIED);
     expect(await errorCode(local.command({ query: 'DROP DATABASE clickstream' }))).toBe(ACCESS_DENIED);
     const wrong = client('clickstream_reader', 'not-the-password');
     expect(await errorCode(wrong.query({ query: 'SELECT 1' }).then((r) => r.text()))).toBe(AUTHENTICATION_FAILED);
@@ -99,19 +111,37 @@ describe('docker/clickhouse/users.xml on an embedded server', () => {
   it('admin: the migrations created the schema and a mart build runs', async () => {
     const ch = admin();
     const tables = await (await ch.query({ query: 'SHOW TABLES', format: 'JSONEachRow' })).json<{ name: string }>();
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'etl_runs', 'mart_sessions', 'mart_traffic_hourly']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['events', 'etl_runs', 'mart_sessions', 'mart_traffic_hourly']),
+    );
     const site = uniqueName('users_site');
     await insertEvents(ch, fixtureEvents('2024-05-10', site, uniqueName('users_other')));
     const pgPool = createPgPool(inject('databaseUrl'));
-    const options: BuildOptions = { sessionGapMinutes: 30, conversionTypes: ['checkout'], attributionWindowDays: 7, heatmapBucketPx: 50, funnels: [] };
+    const options: BuildOptions = {
+      sessionGapMinutes: 30,
+      conversionTypes: ['checkout'],
+      attributionWindowDays: 7,
+      heatmapBucketPx: 50,
+      funnels: [],
+    };
     try {
-      await buildMarts({ clickhouse: ch, pgPool, options, from: new Date('2024-05-10T00:00:00Z'), to: new Date('2024-05-10T12:00:00Z') });
+      await buildMarts({
+        clickhouse: ch,
+        pgPool,
+        options,
+        from: new Date('2024-05-10T00:00:00Z'),
+        to: new Date('2024-05-10T12:00:00Z'),
+      });
     } finally {
       await pgPool.end();
     }
-    const rows = await (await ch.query({
-      query: 'SELECT count() AS n FROM mart_sessions WHERE site_id = {site:String}', query_params: { site }, format: 'JSONEachRow',
-    })).json<{ n: string }>();
+    const rows = await (
+      await ch.query({
+        query: 'SELECT count() AS n FROM mart_sessions WHERE site_id = {site:String}',
+        query_params: { site },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string }>();
     expect(Number(rows[0]?.n)).toBeGreaterThan(0);
   });
 
@@ -119,24 +149,43 @@ describe('docker/clickhouse/users.xml on an embedded server', () => {
     const ch = writer();
     const site = uniqueName('writer_site');
     await insertEvents(ch, fixtureEvents('2024-05-10', site, uniqueName('writer_other')).slice(0, 3));
-    expect(await errorCode(ch.insert({ table: 'etl_runs', values: [{ mart: 'x' }], format: 'JSONEachRow' }))).toBe(ACCESS_DENIED);
-    expect(await errorCode(ch.command({ query: 'CREATE TABLE writer_made (x UInt8) ENGINE = Memory' }))).toBe(ACCESS_DENIED);
+    expect(await errorCode(ch.insert({ table: 'etl_runs', values: [{ mart: 'x' }], format: 'JSONEachRow' }))).toBe(
+      ACCESS_DENIED,
+    );
+    expect(await errorCode(ch.command({ query: 'CREATE TABLE writer_made (x UInt8) ENGINE = Memory' }))).toBe(
+      ACCESS_DENIED,
+    );
     expect(await errorCode(ch.command({ query: 'TRUNCATE TABLE events' }))).toBe(ACCESS_DENIED);
   });
 
   it('reader: profile readonly = 2; SELECT works, every write and DDL is refused', async () => {
     const ch = reader();
-    const [setting] = await (await ch.query({ query: "SELECT getSetting('readonly') AS readonly", format: 'JSONEachRow' })).json<{ readonly: unknown }>();
+    const [setting] = await (
+      await ch.query({ query: "SELECT getSetting('readonly') AS readonly", format: 'JSONEachRow' })
+    ).json<{ readonly: unknown }>();
     expect(Number(setting?.readonly)).toBe(2);
-    const rows = await (await ch.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' })).json<{ n: string }>();
+    const rows = await (await ch.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' })).json<{
+      n: string;
+    }>();
     expect(Number(rows[0]?.n)).toBeGreaterThan(0);
-    const columns = await (await ch.query({ query: "SELECT name FROM system.columns WHERE database = 'clickstream' AND table = 'events'", format: 'JSONEachRow' })).json();
+    const columns = await (
+      await ch.query({
+        query: "SELECT name FROM system.columns WHERE database = 'clickstream' AND table = 'events'",
+        format: 'JSONEachRow',
+      })
+    ).json();
     expect(columns.length).toBeGreaterThan(10);
     // Two locks on each door: the grants (SELECT only: ACCESS_DENIED) and the readonly
     // profile (READONLY); which one ClickHouse reports first depends on the statement.
     const refused = [READONLY, ACCESS_DENIED];
-    expect(refused).toContain(await errorCode(ch.insert({ table: 'events', values: [{ site_id: 'x', type: 'pageview' }], format: 'JSONEachRow' })));
-    expect(refused).toContain(await errorCode(ch.command({ query: 'CREATE TABLE reader_made (x UInt8) ENGINE = Memory' })));
+    expect(refused).toContain(
+      await errorCode(
+        ch.insert({ table: 'events', values: [{ site_id: 'x', type: 'pageview' }], format: 'JSONEachRow' }),
+      ),
+    );
+    expect(refused).toContain(
+      await errorCode(ch.command({ query: 'CREATE TABLE reader_made (x UInt8) ENGINE = Memory' })),
+    );
     expect(refused).toContain(await errorCode(ch.command({ query: 'DROP TABLE mart_sessions' })));
     expect(refused).toContain(await errorCode(ch.command({ query: "ALTER TABLE events DELETE WHERE site_id = 'x'" })));
     expect(refused).toContain(await errorCode(ch.command({ query: 'TRUNCATE TABLE etl_runs' })));
@@ -146,10 +195,14 @@ describe('docker/clickhouse/users.xml on an embedded server', () => {
     const ch = reader();
     const ok = ch.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 30 } }).then((r) => r.text());
     expect(await errorCode(ok)).toBe('');
-    const tooLong = ch.query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 3600 } }).then((r) => r.text());
+    const tooLong = ch
+      .query({ query: 'SELECT 1', clickhouse_settings: { max_execution_time: 3600 } })
+      .then((r) => r.text());
     expect(await errorCode(tooLong)).toBe(SETTING_CONSTRAINT_VIOLATION);
     // readonly = 2 lets a client change settings, but never `readonly` itself
-    const readonlyEscape = ch.query({ query: 'SELECT 1', clickhouse_settings: { readonly: '0' } }).then((r) => r.text());
+    const readonlyEscape = ch
+      .query({ query: 'SELECT 1', clickhouse_settings: { readonly: '0' } })
+      .then((r) => r.text());
     expect(await errorCode(readonlyEscape)).toBe(READONLY);
   });
 });

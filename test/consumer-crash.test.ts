@@ -42,7 +42,10 @@ describe('consumer under kill -9', () => {
     const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'crash-test' });
 
     const startConsumer = () => {
-      child = spawn(process.execPath, ['bin/clickstream.js', 'consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+      child = spawn(process.execPath, ['bin/clickstream.js', 'consumer'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       return child;
     };
 
@@ -53,7 +56,14 @@ describe('consumer under kill -9', () => {
       const value: RawEventMessage = {
         v: 1,
         site_id: site,
-        event: { event_id: uuidFor(i), type: i % 10 === 0 ? 'click' : 'impression', session_id: `s${i % 500}`, url: `/p/${i % 50}`, payload: {}, extra: {} },
+        event: {
+          event_id: uuidFor(i),
+          type: i % 10 === 0 ? 'click' : 'impression',
+          session_id: `s${i % 500}`,
+          url: `/p/${i % 50}`,
+          payload: {},
+          extra: {},
+        },
         received_at: receivedAt,
         sent_at: null,
         ip: '203.0.113.7',
@@ -62,7 +72,10 @@ describe('consumer under kill -9', () => {
       };
       return { key: `${site}:s${i % 500}`, value: JSON.stringify(value) };
     };
-    const ids = [...Array.from({ length: EVENTS }, (_, i) => i), ...Array.from({ length: DUPLICATES }, (_, i) => i * 7)];
+    const ids = [
+      ...Array.from({ length: EVENTS }, (_, i) => i),
+      ...Array.from({ length: DUPLICATES }, (_, i) => i * 7),
+    ];
     for (let i = 0; i < ids.length; i += 2000) {
       await producer.send({ topic: config.kafka.topicRaw, acks: -1, messages: ids.slice(i, i + 2000).map(message) });
     }
@@ -79,10 +92,15 @@ describe('consumer under kill -9', () => {
     for (let kill = 0; kill < KILLS; kill++) {
       const proc = startConsumer();
       const before = loaded;
-      loaded = await sleepUntil('the consumer to load rows', async () => {
-        const n = Number((await count()).unique);
-        return n > before ? n : undefined;
-      }, 60_000, 100);
+      loaded = await sleepUntil(
+        'the consumer to load rows',
+        async () => {
+          const n = Number((await count()).unique);
+          return n > before ? n : undefined;
+        },
+        60_000,
+        100,
+      );
       await sleep(Math.random() * 400);
       proc.kill('SIGKILL');
       await new Promise((r) => proc.once('exit', r));

@@ -3,16 +3,29 @@
  * plugin documents and tests (grafana/clickhouse-datasource pkg/macros/macros_test.go).
  */
 import { describe, expect, it } from 'vitest';
-import { durationMs, expandMacros, interpolateVariables, panelIntervalMs, referencedVariables, renderQuery } from '../dashboards/grafana-macros.js';
+import {
+  durationMs,
+  expandMacros,
+  interpolateVariables,
+  panelIntervalMs,
+  referencedVariables,
+  renderQuery,
+} from '../dashboards/grafana-macros.js';
 
 const time = { from: new Date(1_415_792_726_371), to: new Date(1_447_328_726_371), intervalMs: 20_000 };
 
 describe('plugin macros', () => {
   it.each([
     ['$__timeFilter(ts)', 'ts >= toDateTime(1415792726) AND ts <= toDateTime(1447328726)'],
-    ['$__timeFilter_ms(ts)', 'ts >= fromUnixTimestamp64Milli(1415792726371) AND ts <= fromUnixTimestamp64Milli(1447328726371)'],
+    [
+      '$__timeFilter_ms(ts)',
+      'ts >= fromUnixTimestamp64Milli(1415792726371) AND ts <= fromUnixTimestamp64Milli(1447328726371)',
+    ],
     ['$__dateFilter(day)', "day >= toDate('2014-11-12') AND day <= toDate('2015-11-12')"],
-    ['$__dt(d, t)', "(d >= toDate('2014-11-12') AND d <= toDate('2015-11-12')) AND (t >= toDateTime(1415792726) AND t <= toDateTime(1447328726))"],
+    [
+      '$__dt(d, t)',
+      "(d >= toDate('2014-11-12') AND d <= toDate('2015-11-12')) AND (t >= toDateTime(1415792726) AND t <= toDateTime(1447328726))",
+    ],
     ['$__fromTime', 'toDateTime(1415792726)'],
     ['$__toTime()', 'toDateTime(1447328726)'],
     ['$__fromTime_ms', 'fromUnixTimestamp64Milli(1415792726371)'],
@@ -20,7 +33,10 @@ describe('plugin macros', () => {
     ['$__timeInterval_ms(ts)', 'toStartOfInterval(toDateTime64(ts, 3), INTERVAL 20000 millisecond)'],
     ['$__interval_s', '20'],
     ['ts >= $__fromTime - INTERVAL 1 DAY', 'ts >= toDateTime(1415792726) - INTERVAL 1 DAY'],
-    ['$__timeFilter( toDateTime(x, \'UTC\') )', "toDateTime(x, 'UTC') >= toDateTime(1415792726) AND toDateTime(x, 'UTC') <= toDateTime(1447328726)"],
+    [
+      "$__timeFilter( toDateTime(x, 'UTC') )",
+      "toDateTime(x, 'UTC') >= toDateTime(1415792726) AND toDateTime(x, 'UTC') <= toDateTime(1447328726)",
+    ],
   ])('%s', (sql, expected) => {
     expect(expandMacros(sql, time)).toBe(expected);
   });
@@ -47,8 +63,14 @@ describe('template variables', () => {
   });
 
   it('leaves built-ins and macros for the backend', () => {
-    expect(interpolateVariables('$__timeFilter(ts) AND $__interval_s', { site: 'x' })).toBe('$__timeFilter(ts) AND $__interval_s');
-    expect(referencedVariables('${site:singlequote} $__timeFilter(ts) [[page]] $funnel')).toEqual(['site', 'page', 'funnel']);
+    expect(interpolateVariables('$__timeFilter(ts) AND $__interval_s', { site: 'x' })).toBe(
+      '$__timeFilter(ts) AND $__interval_s',
+    );
+    expect(referencedVariables('${site:singlequote} $__timeFilter(ts) [[page]] $funnel')).toEqual([
+      'site',
+      'page',
+      'funnel',
+    ]);
   });
 
   it('renders variables first, then macros', () => {

@@ -11,7 +11,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { dashboardFileText, JSON_DIR } from '../dashboards/generate.js';
 import { referencedVariables, type VariableValues } from '../dashboards/grafana-macros.js';
-import { clickHousePanels, dashboardFiles, loadDashboards, renderPanel, resolveVariables, type Dashboard, type Panel } from '../dashboards/panel-queries.js';
+import {
+  clickHousePanels,
+  dashboardFiles,
+  loadDashboards,
+  renderPanel,
+  resolveVariables,
+  type Dashboard,
+  type Panel,
+} from '../dashboards/panel-queries.js';
 import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
 import type { BuildOptions } from '../etl/build-options.js';
@@ -23,7 +31,13 @@ import { testClickHouse, uniqueName } from './helpers.js';
 
 const DAY = '2024-05-10';
 const FIXTURE_RANGE = { from: new Date('2024-05-09T00:00:00Z'), to: new Date('2024-05-12T00:00:00Z') };
-const options: BuildOptions = { sessionGapMinutes: 30, conversionTypes: ['checkout'], attributionWindowDays: 7, heatmapBucketPx: 50, funnels: parseFunnels(FIXTURE_FUNNELS) };
+const options: BuildOptions = {
+  sessionGapMinutes: 30,
+  conversionTypes: ['checkout'],
+  attributionWindowDays: 7,
+  heatmapBucketPx: 50,
+  funnels: parseFunnels(FIXTURE_FUNNELS),
+};
 const site = uniqueName('dash_a');
 const other = uniqueName('dash_b');
 const files = dashboardFiles();
@@ -33,9 +47,24 @@ let clickhouse: ClickHouseClient;
 
 /** Live traffic for the "last 15 minutes" and pipeline panels: ts = received_at = a few minutes ago. */
 function liveEvents(): FixtureEvent[] {
-  const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString().replace('T', ' ').replace('Z', '');
-  const base = { site_id: site, session_id: 'live-1', visitor_id: 'live-v1', path: '/home', device_type: 'desktop', browser: 'Chrome', os: 'Linux' };
-  return [1, 2, 3, 5, 8].map((m, i) => ({ ...base, event_id: fixtureId(site, 1000 + i), type: i % 2 ? 'click' : 'pageview', ts: at(m), received_at: at(m) }));
+  const at = (minutesAgo: number) =>
+    new Date(Date.now() - minutesAgo * 60_000).toISOString().replace('T', ' ').replace('Z', '');
+  const base = {
+    site_id: site,
+    session_id: 'live-1',
+    visitor_id: 'live-v1',
+    path: '/home',
+    device_type: 'desktop',
+    browser: 'Chrome',
+    os: 'Linux',
+  };
+  return [1, 2, 3, 5, 8].map((m, i) => ({
+    ...base,
+    event_id: fixtureId(site, 1000 + i),
+    type: i % 2 ? 'click' : 'pageview',
+    ts: at(m),
+    received_at: at(m),
+  }));
 }
 
 /** Range a dashboard is tested over: the fixture's days, or "now" for the operational one. */
@@ -57,7 +86,9 @@ function provisionedDatasources(): Map<string, string> {
   return result;
 }
 
-async function run(sql: string): Promise<{ meta: Array<{ name: string; type: string }>; data: Array<Record<string, unknown>> }> {
+async function run(
+  sql: string,
+): Promise<{ meta: Array<{ name: string; type: string }>; data: Array<Record<string, unknown>> }> {
   const result = await clickhouse.query({ query: sql, format: 'JSON' });
   const { meta, data } = await result.json<Record<string, unknown>>();
   return { meta: meta ?? [], data };
@@ -68,7 +99,11 @@ const TIME = /^(Nullable\()?(DateTime|Date)/;
 const TEXT = /^(Nullable\()?(LowCardinality\()?(String|Enum)/;
 
 /** The columns each panel type needs. */
-function checkColumns(panel: Panel, meta: Array<{ name: string; type: string }>, data: Array<Record<string, unknown>>): void {
+function checkColumns(
+  panel: Panel,
+  meta: Array<{ name: string; type: string }>,
+  data: Array<Record<string, unknown>>,
+): void {
   const numeric = meta.filter((c) => NUMERIC.test(c.type));
   const where = `${panel.title}: columns ${meta.map((c) => `${c.name} ${c.type}`).join(', ')}`;
   switch (panel.type) {
@@ -90,7 +125,11 @@ function checkColumns(panel: Panel, meta: Array<{ name: string; type: string }>,
       break;
     case 'xychart':
       for (const s of panel.options?.series ?? []) {
-        for (const field of [s.x, s.y]) expect(numeric.map((c) => c.name), where).toContain(field);
+        for (const field of [s.x, s.y])
+          expect(
+            numeric.map((c) => c.name),
+            where,
+          ).toContain(field);
       }
       expect(numeric.length, where).toBeGreaterThanOrEqual(3);
       break;
@@ -116,7 +155,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await clickhouse?.close();
   if (timings.length) {
-    const lines = timings.map((t) => `  ${t.ms.toFixed(1).padStart(7)} ms  ${String(t.rows).padStart(4)} rows  ${t.dashboard} / ${t.panel}`);
+    const lines = timings.map(
+      (t) => `  ${t.ms.toFixed(1).padStart(7)} ms  ${String(t.rows).padStart(4)} rows  ${t.dashboard} / ${t.panel}`,
+    );
     process.stdout.write(`panel query times (seeded fixture):\n${lines.join('\n')}\n`);
   }
 });
@@ -198,7 +239,12 @@ describe.each(dashboards)('%s: queries on seeded ClickHouse', (_file, d) => {
     for (const { sql } of renderPanel(d, panel, values as VariableValues, rangeOf(d))) {
       const started = performance.now();
       const { meta, data } = await run(sql);
-      timings.push({ dashboard: d.uid.replace('clickstream-', ''), panel: panel.title, ms: performance.now() - started, rows: data.length });
+      timings.push({
+        dashboard: d.uid.replace('clickstream-', ''),
+        panel: panel.title,
+        ms: performance.now() - started,
+        rows: data.length,
+      });
       expect(data.length, `${panel.title} returns rows\n${sql}`).toBeGreaterThan(0);
       checkColumns(panel, meta, data);
     }

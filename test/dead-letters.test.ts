@@ -68,7 +68,11 @@ describe('dead letters', () => {
     await producer.disconnect();
 
     await sleepUntil('good rows loaded', async () => {
-      const rows = await queryRows<{ n: number | string }>(clickhouse, 'SELECT count() AS n FROM events WHERE site_id = {site:String}', { site });
+      const rows = await queryRows<{ n: number | string }>(
+        clickhouse,
+        'SELECT count() AS n FROM events WHERE site_id = {site:String}',
+        { site },
+      );
       return Number(rows[0]!.n) === 2;
     });
     const letters: DeadLetterRecord[] = [];
@@ -81,12 +85,16 @@ describe('dead letters', () => {
     expect(letters[0]!.value?.toString()).toBe('{not json');
     expect(letters[0]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '1' });
 
-    const list = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'list'], { env: { ...process.env, ...env } });
+    const list = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'list'], {
+      env: { ...process.env, ...env },
+    });
     expect(list.stdout.trim().split('\n')).toHaveLength(2);
     expect(list.stdout).toContain('invalid_json');
 
     // Replay re-publishes them; still bad, they come back to the DLQ (now 4), nothing is lost.
-    const replay = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'replay'], { env: { ...process.env, ...env } });
+    const replay = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'replay'], {
+      env: { ...process.env, ...env },
+    });
     expect(replay.stderr).toContain('replayed 2');
     await sleepUntil('replayed letters back in the DLQ', async () => {
       const n = await readDeadLetters(kafka, env.KAFKA_TOPIC_DLQ!, { visit: () => {} });

@@ -30,7 +30,10 @@ describe('clickstream backfill', () => {
     let code: number;
     let progress: string;
     try {
-      code = await backfillCommand.run({ values: { from: '2022-07-19', to: '2022-07-22', mart: 'traffic_hourly,mart_sessions' }, positionals: [] });
+      code = await backfillCommand.run({
+        values: { from: '2022-07-19', to: '2022-07-22', mart: 'traffic_hourly,mart_sessions' },
+        positionals: [],
+      });
     } finally {
       progress = stderr.mock.calls.map((c) => String(c[0])).join('');
       stderr.mockRestore();
@@ -43,8 +46,14 @@ describe('clickstream backfill', () => {
       'SELECT toDate(started_at) AS day, count() AS n FROM mart_sessions WHERE site_id = {a:String} GROUP BY day ORDER BY day',
       { a },
     );
-    expect(sessions).toEqual([{ day: '2022-07-19', n: 1 }, { day: '2022-07-20', n: 5 }]);
-    const runs = await queryRows<{ n: string }>(clickhouse, "SELECT count() AS n FROM etl_runs WHERE trigger = 'backfill' AND day BETWEEN '2022-07-19' AND '2022-07-21'");
+    expect(sessions).toEqual([
+      { day: '2022-07-19', n: 1 },
+      { day: '2022-07-20', n: 5 },
+    ]);
+    const runs = await queryRows<{ n: string }>(
+      clickhouse,
+      "SELECT count() AS n FROM etl_runs WHERE trigger = 'backfill' AND day BETWEEN '2022-07-19' AND '2022-07-21'",
+    );
     expect(Number(runs[0]?.n)).toBeGreaterThanOrEqual(6);
   });
 

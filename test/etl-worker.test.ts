@@ -21,15 +21,23 @@ const b = uniqueName('site_b');
 async function scheduledRun(): Promise<void> {
   const since = new Date().toISOString().replace('T', ' ').replace('Z', '');
   // what the crontab enqueues at 12:00 on DAY with a 3 hour lookback
-  await quickAddJob({ connectionString: inject('databaseUrl') }, 'schedule_marts', { hours: 3, _cron: { ts: `${DAY}T12:00:00.000Z` } });
-  await sleepUntil('a cron build of every mart', async () => {
-    const rows = await queryRows<{ n: string }>(
-      clickhouse,
-      `SELECT uniqExact(mart) AS n FROM etl_runs WHERE day = {day:Date} AND trigger = 'cron' AND status = 'ok' AND started_at >= {since:DateTime64(3, 'UTC')}`,
-      { day: DAY, since },
-    );
-    return Number(rows[0]?.n) === MART_NAMES.length;
-  }, 60_000, 200);
+  await quickAddJob({ connectionString: inject('databaseUrl') }, 'schedule_marts', {
+    hours: 3,
+    _cron: { ts: `${DAY}T12:00:00.000Z` },
+  });
+  await sleepUntil(
+    'a cron build of every mart',
+    async () => {
+      const rows = await queryRows<{ n: string }>(
+        clickhouse,
+        `SELECT uniqExact(mart) AS n FROM etl_runs WHERE day = {day:Date} AND trigger = 'cron' AND status = 'ok' AND started_at >= {since:DateTime64(3, 'UTC')}`,
+        { day: DAY, since },
+      );
+      return Number(rows[0]?.n) === MART_NAMES.length;
+    },
+    60_000,
+    200,
+  );
 }
 
 async function hour10(): Promise<unknown> {

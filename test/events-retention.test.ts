@@ -6,7 +6,13 @@ describe('raw events retention', () => {
   const clickhouse = testClickHouse();
   const table = uniqueName('events_copy');
   const ddl = async () =>
-    (await queryRows<{ q: string }>(clickhouse, 'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', { t: table }))[0]!.q;
+    (
+      await queryRows<{ q: string }>(
+        clickhouse,
+        'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {t:String}',
+        { t: table },
+      )
+    )[0]!.q;
   afterAll(async () => {
     await clickhouse.command({ query: `DROP TABLE IF EXISTS ${table}` });
     await clickhouse.close();

@@ -39,12 +39,19 @@ afterAll(async () => {
 });
 
 describe('faults', () => {
-  it('API: 503 + Retry-After within 2.5 s while Kafka is unreachable, 202 once it is back', { timeout: 120_000 }, async () => {
+  it('API: 503 + Retry-After within 2.5 s while Kafka is unreachable, 202 once it is back', {
+    timeout: 120_000,
+  }, async () => {
     const kafkaPort = await findFreePort();
     const config = testConfig({ API_PORT: String(await findFreePort()), KAFKA_TOPIC_RAW: 'events.raw' });
     const site = uniqueName('fault').replace(/_/g, '-');
     const key = (await withPgClient((c) => createSiteStore(c).add(site, []))).key;
-    const api = await startApi({ config, logger, databaseUrl: inject('databaseUrl'), kafkaBrokers: [`127.0.0.1:${kafkaPort}`] });
+    const api = await startApi({
+      config,
+      logger,
+      databaseUrl: inject('databaseUrl'),
+      kafkaBrokers: [`127.0.0.1:${kafkaPort}`],
+    });
     const post = () =>
       fetch(`${api.url}/events`, {
         method: 'POST',
@@ -66,14 +73,21 @@ describe('faults', () => {
       );
       started.push(kafka);
       await ensureTopics(createKafka({ brokers: [kafka.endpoint], clientId: 'test' }), pipelineTopics(config));
-      const up = await sleepUntil('the API to accept again', async () => ((await post()).status === 202 ? true : undefined), 60_000, 500);
+      const up = await sleepUntil(
+        'the API to accept again',
+        async () => ((await post()).status === 202 ? true : undefined),
+        60_000,
+        500,
+      );
       expect(up).toBe(true);
     } finally {
       await api.stop();
     }
   });
 
-  it('consumer: pauses while ClickHouse is down, commits nothing, then loads everything once', { timeout: 150_000 }, async () => {
+  it('consumer: pauses while ClickHouse is down, commits nothing, then loads everything once', {
+    timeout: 150_000,
+  }, async () => {
     const dataDir = scratchDir('clickhouse');
     const service = clickhouseService({ dataDir, httpPort: await findFreePort(), tcpPort: await findFreePort() });
     let clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
@@ -84,7 +98,13 @@ describe('faults', () => {
     const env = await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' });
     const config = testConfig(env);
     const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'fault-test' });
-    const consumer = await startConsumer({ config, logger, clickhouseUrl: service.endpoint, databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') });
+    const consumer = await startConsumer({
+      config,
+      logger,
+      clickhouseUrl: service.endpoint,
+      databaseUrl: inject('databaseUrl'),
+      kafkaBrokers: inject('kafkaBrokers'),
+    });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const send = (n: number) =>
@@ -92,8 +112,14 @@ describe('faults', () => {
         topic: env.KAFKA_TOPIC_RAW,
         messages: Array.from({ length: n }, () => {
           const value: RawEventMessage = {
-            v: 1, site_id: 'fault', event: { event_id: crypto.randomUUID(), type: 'pageview', url: '/', payload: {}, extra: {} },
-            received_at: new Date().toISOString(), sent_at: null, ip: '192.0.2.1', request_ua: null, request_id: 'fault',
+            v: 1,
+            site_id: 'fault',
+            event: { event_id: crypto.randomUUID(), type: 'pageview', url: '/', payload: {}, extra: {} },
+            received_at: new Date().toISOString(),
+            sent_at: null,
+            ip: '192.0.2.1',
+            request_ua: null,
+            request_id: 'fault',
           };
           return { key: crypto.randomUUID(), value: JSON.stringify(value) };
         }),

@@ -57,7 +57,12 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('clickhouseUrl', clickhouseUrl);
   project.provide('databaseUrl', databaseUrl);
   project.provide('kafkaBrokers', kafkaBrokers);
-  project.provide('testEnv', { ...env, CLICKHOUSE_URL: clickhouseUrl, DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers.join(',') });
+  project.provide('testEnv', {
+    ...env,
+    CLICKHOUSE_URL: clickhouseUrl,
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+  });
 }
 
 export async function teardown(): Promise<void> {

@@ -58,7 +58,11 @@ export async function sleepUntil<T>(
 }
 
 /** Rows of a query as objects. */
-export async function queryRows<T>(clickhouse: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+export async function queryRows<T>(
+  clickhouse: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
   const result = await clickhouse.query({ query, query_params: params, format: 'JSONEachRow' });
   return result.json<T>();
 }
@@ -75,6 +79,9 @@ export async function isolatedPipelineEnv(extra: Record<string, string> = {}) {
     CONSUMER_PORT: String(await findFreePort()),
     ...extra,
   };
-  await ensureTopics(createKafka({ brokers: inject('kafkaBrokers'), clientId: 'test' }), pipelineTopics(testConfig(env)));
+  await ensureTopics(
+    createKafka({ brokers: inject('kafkaBrokers'), clientId: 'test' }),
+    pipelineTopics(testConfig(env)),
+  );
   return env;
 }

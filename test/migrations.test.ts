@@ -18,7 +18,10 @@ function scratch() {
 describe('migrate', () => {
   it('applies each file once, in order, even when two processes run it at the same time', async () => {
     const { dir, database, run } = scratch();
-    fs.writeFileSync(path.join(dir, '0001_a.sql'), 'CREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = MergeTree ORDER BY x;\nINSERT INTO a VALUES (1);');
+    fs.writeFileSync(
+      path.join(dir, '0001_a.sql'),
+      'CREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = MergeTree ORDER BY x;\nINSERT INTO a VALUES (1);',
+    );
     fs.writeFileSync(path.join(dir, '0002_b.sql'), 'INSERT INTO a VALUES (2)');
     const results = await Promise.all([run(), run()]);
     expect(results.flatMap((r) => r.applied).sort()).toEqual(['0001_a.sql', '0002_b.sql']);

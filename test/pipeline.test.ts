@@ -9,7 +9,15 @@ import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
 import { findFreePort } from '../local/process-control.js';
-import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName, withPgClient } from './helpers.js';
+import {
+  isolatedPipelineEnv,
+  queryRows,
+  sleepUntil,
+  testClickHouse,
+  testConfig,
+  uniqueName,
+  withPgClient,
+} from './helpers.js';
 
 describe('POST /events → Kafka → consumer → ClickHouse', () => {
   const site = uniqueName('site').replace(/_/g, '-');
@@ -20,10 +28,16 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
 
   beforeAll(async () => {
     // A topic and consumer group of this test's own: other tests' consumers never see these events.
-    const config = testConfig(await isolatedPipelineEnv({ API_PORT: String(await findFreePort()), CONSUMER_FLUSH_MS: '100' }));
+    const config = testConfig(
+      await isolatedPipelineEnv({ API_PORT: String(await findFreePort()), CONSUMER_FLUSH_MS: '100' }),
+    );
     key = (await withPgClient((c) => createSiteStore(c).add(site, ['https://shop.example']))).key;
     const logger = createLogger('warn', 'test');
-    const endpoints = { databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers'), clickhouseUrl: inject('clickhouseUrl') };
+    const endpoints = {
+      databaseUrl: inject('databaseUrl'),
+      kafkaBrokers: inject('kafkaBrokers'),
+      clickhouseUrl: inject('clickhouseUrl'),
+    };
     api = await startApi({ config, logger, ...endpoints });
     consumer = await startConsumer({ config, logger, ...endpoints });
   });
@@ -45,7 +59,8 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
         url: 'https://shop.example/catalog?foo=bar&utm_source=newsletter&utm_medium=email',
         referrer: 'https://mail.google.com/',
         created_at: new Date(Date.now() - 5000).toISOString(),
-        user_agent: 'Mozilla/5.0 (Linux; Android 7.1.1; SM-J700T1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/78.0.3882.0 Mobile Safari/537.36',
+        user_agent:
+          'Mozilla/5.0 (Linux; Android 7.1.1; SM-J700T1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/78.0.3882.0 Mobile Safari/537.36',
         payload: { event_title: 'checkout', element_id: '#submit-button', x: 445, y: 315, plan: 'pro' },
       },
       { type: 'pageview', url: '/catalog', session_id: 'user-session-1001' },
@@ -96,7 +111,7 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
     expect(JSON.stringify(rows)).not.toContain('127.0.0.1');
   });
 
-  it('exposes the consumer\'s and the API\'s Prometheus metrics', async () => {
+  it("exposes the consumer's and the API's Prometheus metrics", async () => {
     const consumerMetrics = await (await fetch(`${consumer.url}/metrics`)).text();
     for (const name of [
       'clickstream_consumer_rows_inserted_total',

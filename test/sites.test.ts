@@ -12,13 +12,19 @@ import { findFreePort } from '../local/process-control.js';
 import { sleepUntil, testConfig, uniqueName } from './helpers.js';
 
 const run = promisify(execFile);
-const cli = (...args: string[]) => run(process.execPath, ['bin/clickstream.js', ...args], { env: { ...process.env, ...inject('testEnv') } });
+const cli = (...args: string[]) =>
+  run(process.execPath, ['bin/clickstream.js', ...args], { env: { ...process.env, ...inject('testEnv') } });
 
 describe('sites', () => {
   let api: RunningApi;
   beforeAll(async () => {
     const config = testConfig({ API_PORT: String(await findFreePort()) });
-    api = await startApi({ config, logger: createLogger('silent', 'test'), databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') });
+    api = await startApi({
+      config,
+      logger: createLogger('silent', 'test'),
+      databaseUrl: inject('databaseUrl'),
+      kafkaBrokers: inject('kafkaBrokers'),
+    });
   });
   afterAll(() => api?.stop());
 
@@ -42,7 +48,12 @@ describe('sites', () => {
     expect(list.stdout).toMatch(new RegExp(`^${name}\\t${key.slice(0, 8)}…\\tactive\\thttps://shop.example$`, 'm'));
 
     await cli('sites', 'revoke', name);
-    const refused = await sleepUntil('the API to notice the revocation', async () => ((await post(key)).status === 401 ? true : undefined), 10_000, 250);
+    const refused = await sleepUntil(
+      'the API to notice the revocation',
+      async () => ((await post(key)).status === 401 ? true : undefined),
+      10_000,
+      250,
+    );
     expect(refused).toBe(true);
     expect((await cli('sites', 'list')).stdout).toMatch(new RegExp(`^${name}\\t.*\\trevoked `, 'm'));
   });

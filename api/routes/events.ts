@@ -50,9 +50,10 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
       rejected: verdict.rejected.map(({ index, errors }) => ({ index, errors })),
     };
     if (verdict.valid.length === 0) {
-      const message = verdict.rejected.length === 0
-        ? 'the batch is empty'
-        : `none of the ${verdict.rejected.length} events is valid; see rejected`;
+      const message =
+        verdict.rejected.length === 0
+          ? 'the batch is empty'
+          : `none of the ${verdict.rejected.length} events is valid; see rejected`;
       throw new ApiError(400, 'no_valid_events', message, { details: { ...answer } });
     }
 
@@ -70,23 +71,31 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
     const messages = verdict.valid.map(({ event }) => toRawEventMessage(event, facts));
 
     const stopTimer = metrics.produceDuration.startTimer();
-    const sent = await withDeadline(() => sink.send(messages), limits.produceTimeoutMs, (err) => {
-      // The send lost the race and failed later: the client already has its 503.
-      logger.warn({ err, request_id: requestId }, 'sink_send_failed_after_timeout');
-    });
+    const sent = await withDeadline(
+      () => sink.send(messages),
+      limits.produceTimeoutMs,
+      (err) => {
+        // The send lost the race and failed later: the client already has its 503.
+        logger.warn({ err, request_id: requestId }, 'sink_send_failed_after_timeout');
+      },
+    );
     stopTimer({ outcome: sent.outcome });
     if (sent.outcome !== 'ok') {
       metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, messages.length);
-      logger.warn({
-        request_id: requestId,
-        site_id: site.siteId,
-        events: messages.length,
-        outcome: sent.outcome,
-        err: sent.outcome === 'error' ? sent.error : undefined,
-      }, 'sink_unavailable');
-      const message = sent.outcome === 'timeout'
-        ? `the event store did not acknowledge within ${limits.produceTimeoutMs} ms; the events may or may not be stored, resending them with the same event_id is safe`
-        : 'the event store is unavailable; nothing was accepted, retry later';
+      logger.warn(
+        {
+          request_id: requestId,
+          site_id: site.siteId,
+          events: messages.length,
+          outcome: sent.outcome,
+          err: sent.outcome === 'error' ? sent.error : undefined,
+        },
+        'sink_unavailable',
+      );
+      const message =
+        sent.outcome === 'timeout'
+          ? `the event store did not acknowledge within ${limits.produceTimeoutMs} ms; the events may or may not be stored, resending them with the same event_id is safe`
+          : 'the event store is unavailable; nothing was accepted, retry later';
       throw new ApiError(503, 'sink_unavailable', message, {
         headers: { 'Retry-After': String(limits.retryAfterSeconds) },
       });

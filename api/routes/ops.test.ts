@@ -13,7 +13,14 @@ describe('ops routes', () => {
   it.each([
     ['ready', async () => true, 200, { status: 'ready' }],
     ['not ready', async () => false, 503, { status: 'not_ready', reason: 'check returned false' }],
-    ['failing', async () => { throw new Error('kafka down'); }, 503, { status: 'not_ready', reason: 'check failed' }],
+    [
+      'failing',
+      async () => {
+        throw new Error('kafka down');
+      },
+      503,
+      { status: 'not_ready', reason: 'check failed' },
+    ],
     ['hanging', () => new Promise<boolean>(() => undefined), 503, { status: 'not_ready', reason: 'check timed out' }],
   ])('/readyz when the check is %s', async (_name, isReady, status, body) => {
     const app = createApp(testDeps({ isReady, limits: { produceTimeoutMs: 30 } }));

@@ -17,7 +17,11 @@ export interface OpsRoutesOptions {
 }
 
 /** A sub-app with the three GET routes, mounted at `/` by `createApp`. */
-export function createOpsRoutes({ registry, isReady = async () => true, readyTimeoutMs = 2000 }: OpsRoutesOptions): Hono<ApiEnv> {
+export function createOpsRoutes({
+  registry,
+  isReady = async () => true,
+  readyTimeoutMs = 2000,
+}: OpsRoutesOptions): Hono<ApiEnv> {
   const ops = new Hono<ApiEnv>();
 
   ops.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -26,7 +30,12 @@ export function createOpsRoutes({ registry, isReady = async () => true, readyTim
     const ready = await withDeadline(isReady, readyTimeoutMs);
     if (ready.outcome === 'ok' && ready.value === true) return c.json({ status: 'ready' });
     // A load balancer polls this: 503 takes the replica out of rotation, it is no error.
-    const reason = ready.outcome === 'ok' ? 'check returned false' : ready.outcome === 'timeout' ? 'check timed out' : 'check failed';
+    const reason =
+      ready.outcome === 'ok'
+        ? 'check returned false'
+        : ready.outcome === 'timeout'
+          ? 'check timed out'
+          : 'check failed';
     return c.json({ status: 'not_ready', reason }, 503);
   });
 

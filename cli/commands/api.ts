@@ -17,7 +17,12 @@ export const apiCommand: Command = {
   async run() {
     const { config, logger } = loadContext('api');
     const endpoints = resolveEndpoints(config);
-    const api = await startApi({ config, logger, databaseUrl: endpoints.databaseUrl, kafkaBrokers: endpoints.kafkaBrokers });
+    const api = await startApi({
+      config,
+      logger,
+      databaseUrl: endpoints.databaseUrl,
+      kafkaBrokers: endpoints.kafkaBrokers,
+    });
     await untilSignal();
     await api.stop();
     return 0;

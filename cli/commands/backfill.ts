@@ -10,9 +10,11 @@ import { loadContext } from '../context.js';
 import { ETL_CLICKHOUSE_SETTINGS } from '../../etl/clickhouse-settings.js';
 
 function parseTime(flag: string, value: unknown): Date {
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} is required (an ISO 8601 time or day, e.g. 2024-03-01)`);
+  if (typeof value !== 'string' || value === '')
+    throw new UsageError(`--${flag} is required (an ISO 8601 time or day, e.g. 2024-03-01)`);
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--${flag}=${value}: expected an ISO 8601 time or day, e.g. 2024-03-01T00:00:00Z`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--${flag}=${value}: expected an ISO 8601 time or day, e.g. 2024-03-01T00:00:00Z`);
   return date;
 }
 
@@ -28,7 +30,8 @@ function parseMarts(value: unknown): MartName[] {
 function parseConcurrency(value: unknown): number {
   if (value === undefined) return 2;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError(`--concurrency=${String(value)}: expected an integer 1-32`);
+  if (!Number.isInteger(n) || n < 1 || n > 32)
+    throw new UsageError(`--concurrency=${String(value)}: expected an integer 1-32`);
   return n;
 }
 
@@ -41,7 +44,16 @@ async function runBackfill(input: CommandInput): Promise<number> {
   const concurrency = parseConcurrency(input.values.concurrency);
   const { config, logger } = loadContext('backfill');
   const endpoints = resolveEndpoints(config);
-  const clickhouse = createClickHouse({ url: endpoints.clickhouseUrl, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database, requestTimeoutMs: config.etl.queryTimeoutMs }, ETL_CLICKHOUSE_SETTINGS);
+  const clickhouse = createClickHouse(
+    {
+      url: endpoints.clickhouseUrl,
+      user: config.clickhouse.user,
+      password: config.clickhouse.password,
+      database: config.clickhouse.database,
+      requestTimeoutMs: config.etl.queryTimeoutMs,
+    },
+    ETL_CLICKHOUSE_SETTINGS,
+  );
   const pgPool = createPgPool(endpoints.databaseUrl, () => {}, concurrency + 1);
   const bar = createProgressBar();
   const started = Date.now();
@@ -56,7 +68,8 @@ async function runBackfill(input: CommandInput): Promise<number> {
       marts,
       concurrency,
       trigger: 'backfill',
-      onProgress: (done, total, last) => bar.update(done, total, `${last.mart} ${last.day} (${last.rows} rows, ${last.durationMs} ms)`),
+      onProgress: (done, total, last) =>
+        bar.update(done, total, `${last.mart} ${last.day} (${last.rows} rows, ${last.durationMs} ms)`),
     });
     const rows = results.reduce((sum, r) => sum + r.rows, 0);
     bar.finish(`backfill: ${results.length} builds, ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);

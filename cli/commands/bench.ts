@@ -19,7 +19,7 @@ export const benchCommand: Command = {
     '(default: as fast as the API answers) in --batch events per request (default: SDK-like',
     'sizes), then reports throughput, API latency, end-to-end freshness, consumer lag, CPU and',
     'RSS per process, the exact rows check, and three ceilings measured in the same run: a raw',
-    'ClickHouse insert, ClickHouse\'s Kafka engine, and a no-op Hono endpoint. With',
+    "ClickHouse insert, ClickHouse's Kafka engine, and a no-op Hono endpoint. With",
     '--seed-events N (default 1000000; 0 skips) it also times a build of every mart and the',
     'dashboard queries over N historical events. Stops everything it started when done.',
     '--cpu-prof-dir DIR writes V8 CPU profiles of the api and consumer processes there.',

@@ -8,7 +8,8 @@ import { loadContext, say } from '../context.js';
 function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--since "${value}": expected an ISO 8601 time such as 2026-11-22T10:00:00Z`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--since "${value}": expected an ISO 8601 time such as 2026-11-22T10:00:00Z`);
   return date;
 }
 
@@ -29,24 +30,34 @@ export const dlqCommand: Command = {
   positionals: true,
   async run({ values, positionals }) {
     const [action, ...extra] = positionals;
-    if (extra.length > 0 || (action !== 'list' && action !== 'replay')) throw new UsageError('expected "list" or "replay"');
+    if (extra.length > 0 || (action !== 'list' && action !== 'replay'))
+      throw new UsageError('expected "list" or "replay"');
     const since = parseSince(values.since as string | undefined);
     const { config, logger } = loadContext('dlq');
-    const kafka = createKafka({ brokers: resolveEndpoints(config).kafkaBrokers, clientId: `${config.kafka.clientId}-dlq`, logger });
+    const kafka = createKafka({
+      brokers: resolveEndpoints(config).kafkaBrokers,
+      clientId: `${config.kafka.clientId}-dlq`,
+      logger,
+    });
 
     if (action === 'list') {
       const count = await readDeadLetters(kafka, config.kafka.topicDlq, {
         ...(since ? { since } : {}),
         visit: (r) => {
           const preview = (r.value?.toString('utf8') ?? '').replace(/\s+/g, ' ').slice(0, 120);
-          process.stdout.write(`${r.failedAt.toISOString()}\t${r.sourceTopic}/${r.sourcePartition}@${r.sourceOffset}\t${r.reason}\t${preview}\n`);
+          process.stdout.write(
+            `${r.failedAt.toISOString()}\t${r.sourceTopic}/${r.sourcePartition}@${r.sourceOffset}\t${r.reason}\t${preview}\n`,
+          );
         },
       });
       say(`dlq: ${count} dead letter(s)${since ? ` since ${since.toISOString()}` : ''}`);
       return 0;
     }
 
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
     await producer.connect();
     try {
       let pending: Array<{ topic: string; key: Buffer | null; value: Buffer | null }> = [];

@@ -18,7 +18,12 @@ export const etlCommand: Command = {
   async run() {
     const { config, logger } = loadContext('etl');
     const endpoints = resolveEndpoints(config);
-    const etl = await startEtl({ config, logger, databaseUrl: endpoints.databaseUrl, clickhouseUrl: endpoints.clickhouseUrl });
+    const etl = await startEtl({
+      config,
+      logger,
+      databaseUrl: endpoints.databaseUrl,
+      clickhouseUrl: endpoints.clickhouseUrl,
+    });
     await untilSignal();
     await etl.stop();
     return 0;

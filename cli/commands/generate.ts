@@ -15,7 +15,7 @@ export const generateCommand: Command = {
     'with revenue, search/social/email/paid sources, a few bots and resends) to POST /events.',
     'Defaults: --rate 200 events/s for --duration 60 s, to the local API (API_PORT) with the',
     'write key of the "demo" site that "clickstream start" stored in CLICKSTREAM_DATA_DIR.',
-    'Only loopback URLs are accepted. Above ~500 events/s the API\'s per-IP rate limit',
+    "Only loopback URLs are accepted. Above ~500 events/s the API's per-IP rate limit",
     '(API_RATE_PER_IP) answers 429: raise it on the API to send more.',
   ].join('\n'),
   options: {
@@ -32,7 +32,11 @@ export const generateCommand: Command = {
     const batch = intOption(values, 'batch', 1, 500);
     const url = (values.url as string | undefined) ?? `http://127.0.0.1:${config.api.port}`;
     const key = (values.key as string | undefined) ?? readDemoKey(config.dataDir);
-    const traffic = createTraffic({ sites: [{ key, host: 'demo.example' }], seed: Date.now() % 2 ** 31, ...(batch ? { batchSize: batch } : {}) });
+    const traffic = createTraffic({
+      sites: [{ key, host: 'demo.example' }],
+      seed: Date.now() % 2 ** 31,
+      ...(batch ? { batchSize: batch } : {}),
+    });
     say(`generate: ${rate} events/s for ${durationS} s to ${url}/events (Ctrl-C stops)`);
     const stop = new AbortController();
     const onSignal = () => stop.abort();
@@ -41,7 +45,12 @@ export const generateCommand: Command = {
     let last = 0;
     try {
       const result = await runLoad({
-        url, traffic, rate, durationMs: durationS * 1000, connections: 8, signal: stop.signal,
+        url,
+        traffic,
+        rate,
+        durationMs: durationS * 1000,
+        connections: 8,
+        signal: stop.signal,
         onTick: ({ elapsedMs, acceptedEvents }) => {
           if (elapsedMs - last >= 10_000) {
             last = elapsedMs;
@@ -49,8 +58,12 @@ export const generateCommand: Command = {
           }
         },
       });
-      const statuses = Object.entries(result.statuses).map(([s, k]) => `${s}: ${k}`).join(', ');
-      say(`generate: done, ${result.acceptedEvents.toLocaleString('en')} events accepted in ${result.requests} requests (${statuses})`);
+      const statuses = Object.entries(result.statuses)
+        .map(([s, k]) => `${s}: ${k}`)
+        .join(', ');
+      say(
+        `generate: done, ${result.acceptedEvents.toLocaleString('en')} events accepted in ${result.requests} requests (${statuses})`,
+      );
       if (result.requests > 0 && (result.statuses['202'] ?? 0) === 0) return 1;
       return 0;
     } finally {

@@ -33,7 +33,10 @@ export async function runMigrations(config: Config, log: (message: string) => vo
     } finally {
       await clickhouse.close();
     }
-    await ensureTopics(createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
+    await ensureTopics(
+      createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }),
+      pipelineTopics(config),
+    );
     return applied;
   } finally {
     await postgres.end();

@@ -25,9 +25,14 @@ export const servicesCommand: Command = {
     if (action === 'up') {
       const running = await ensureServices(config, { log: say, owner: null });
       // Topics belong with the broker: create them here too, not only in `migrate`.
-      await ensureTopics(createKafka({ brokers: running.endpoints.kafkaBrokers, clientId: config.kafka.clientId }), pipelineTopics(config));
+      await ensureTopics(
+        createKafka({ brokers: running.endpoints.kafkaBrokers, clientId: config.kafka.clientId }),
+        pipelineTopics(config),
+      );
       const { clickhouseUrl, kafkaBrokers, databaseUrl } = running.endpoints;
-      say(`services up: clickhouse ${clickhouseUrl}, kafka ${kafkaBrokers.join(',')}, postgres ${redactUrl(databaseUrl)}`);
+      say(
+        `services up: clickhouse ${clickhouseUrl}, kafka ${kafkaBrokers.join(',')}, postgres ${redactUrl(databaseUrl)}`,
+      );
       return 0;
     }
     if (action === 'down') {
@@ -36,7 +41,16 @@ export const servicesCommand: Command = {
     }
     const statuses = await servicesStatus(config);
     for (const s of statuses) {
-      const state = s.mode === 'external' ? (s.ready ? 'external, ready' : 'external, NOT answering') : s.ready ? 'ready' : s.running ? 'not answering' : 'stopped';
+      const state =
+        s.mode === 'external'
+          ? s.ready
+            ? 'external, ready'
+            : 'external, NOT answering'
+          : s.ready
+            ? 'ready'
+            : s.running
+              ? 'not answering'
+              : 'stopped';
       process.stdout.write(`${s.name.padEnd(10)} ${state.padEnd(18)} ${s.endpoint}${s.pid ? `  pid ${s.pid}` : ''}\n`);
     }
     return statuses.every((s) => s.ready) ? 0 : 1;

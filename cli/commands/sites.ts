@@ -16,7 +16,7 @@ export const sitesCommand: Command = {
     '          only a hash is stored). --origin allows browser requests from that origin;',
     '          repeat it for several, or pass "*" for any.',
     '  list    prints each site, its key prefix, origins and whether it is revoked',
-    '  revoke  disables the site\'s key (the API notices within 5 s)',
+    "  revoke  disables the site's key (the API notices within 5 s)",
   ].join('\n'),
   options: { origin: { type: 'string', multiple: true } },
   positionals: true,
@@ -42,7 +42,9 @@ export const sitesCommand: Command = {
       }
       for (const site of await store.list()) {
         const state = site.revokedAt ? `revoked ${site.revokedAt.toISOString()}` : 'active';
-        process.stdout.write(`${site.siteId}\t${site.keyPrefix}…\t${state}\t${site.allowedOrigins.join(',') || '(no browser origins)'}\n`);
+        process.stdout.write(
+          `${site.siteId}\t${site.keyPrefix}…\t${state}\t${site.allowedOrigins.join(',') || '(no browser origins)'}\n`,
+        );
       }
       return 0;
     } finally {

@@ -12,9 +12,13 @@ const ROLES = ['api', 'consumer', 'etl'] as const;
 type Role = (typeof ROLES)[number];
 
 function parseRoles(value: string | undefined): Role[] {
-  const roles = (value ?? ROLES.join(',')).split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = (value ?? ROLES.join(','))
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (unknown.length > 0 || roles.length === 0) throw new UsageError(`--roles takes a comma-separated list of ${ROLES.join(', ')}; got "${value}"`);
+  if (unknown.length > 0 || roles.length === 0)
+    throw new UsageError(`--roles takes a comma-separated list of ${ROLES.join(', ')}; got "${value}"`);
   return [...new Set(roles)] as Role[];
 }
 
@@ -53,7 +57,12 @@ export const startCommand: Command = {
       if (roles.includes('etl')) {
         // Loaded only when asked for: graphile-worker is not needed by the other roles.
         const { startEtl } = await import('../../etl/run-etl.js');
-        const etl = await startEtl({ config, logger: logger('etl'), databaseUrl: endpoints.databaseUrl, clickhouseUrl: endpoints.clickhouseUrl });
+        const etl = await startEtl({
+          config,
+          logger: logger('etl'),
+          databaseUrl: endpoints.databaseUrl,
+          clickhouseUrl: endpoints.clickhouseUrl,
+        });
         stops.push(() => etl.stop());
       }
       if (roles.includes('consumer')) {
@@ -61,11 +70,24 @@ export const startCommand: Command = {
         stops.push(() => consumer.stop());
       }
       if (roles.includes('api')) {
-        const api = await startApi({ config, logger: logger('api'), databaseUrl: endpoints.databaseUrl, kafkaBrokers: endpoints.kafkaBrokers });
+        const api = await startApi({
+          config,
+          logger: logger('api'),
+          databaseUrl: endpoints.databaseUrl,
+          kafkaBrokers: endpoints.kafkaBrokers,
+        });
         stops.push(() => api.stop());
         apiUrl = api.url;
       }
-      say(readyBanner({ apiUrl, demoKey, clickhouseUrl: endpoints.clickhouseUrl, roles, seconds: (Date.now() - started) / 1000 }));
+      say(
+        readyBanner({
+          apiUrl,
+          demoKey,
+          clickhouseUrl: endpoints.clickhouseUrl,
+          roles,
+          seconds: (Date.now() - started) / 1000,
+        }),
+      );
     } catch (error) {
       say(`clickstream start failed: ${(error as Error).message}`);
       await stopAll();
@@ -79,7 +101,13 @@ export const startCommand: Command = {
   },
 };
 
-function readyBanner(o: { apiUrl?: string; demoKey?: string; clickhouseUrl: string; roles: Role[]; seconds: number }): string {
+function readyBanner(o: {
+  apiUrl?: string;
+  demoKey?: string;
+  clickhouseUrl: string;
+  roles: Role[];
+  seconds: number;
+}): string {
   const key = o.demoKey ?? '<your write key: clickstream sites add NAME>';
   const lines = [``, `clickstream is ready in ${o.seconds.toFixed(1)} s (roles: ${o.roles.join(', ')})`];
   if (o.apiUrl) {

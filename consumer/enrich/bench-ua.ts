@@ -29,8 +29,26 @@ function prng(seed: number): () => number {
 function distinctUserAgents(random: () => number): string[] {
   const set = new Set<string>();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const desktops = ['Windows NT 10.0; Win64; x64', 'Macintosh; Intel Mac OS X 10_15_7', 'X11; Linux x86_64', 'X11; CrOS x86_64 15633.69.0'];
-  const androidModels = ['K', 'SM-S918B', 'SM-A546B', 'SM-G991B', 'Pixel 7', 'Pixel 8 Pro', '2201116SG', 'CPH2451', 'M2101K6G', 'moto g(60)', 'SM-X710', 'Lenovo TB-X606F'];
+  const desktops = [
+    'Windows NT 10.0; Win64; x64',
+    'Macintosh; Intel Mac OS X 10_15_7',
+    'X11; Linux x86_64',
+    'X11; CrOS x86_64 15633.69.0',
+  ];
+  const androidModels = [
+    'K',
+    'SM-S918B',
+    'SM-A546B',
+    'SM-G991B',
+    'Pixel 7',
+    'Pixel 8 Pro',
+    '2201116SG',
+    'CPH2451',
+    'M2101K6G',
+    'moto g(60)',
+    'SM-X710',
+    'Lenovo TB-X606F',
+  ];
   const bots = [
     'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
     'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
@@ -46,28 +64,42 @@ function distinctUserAgents(random: () => number): string[] {
     const build = `${chrome}.0.${6000 + Math.floor(random() * 700)}.${Math.floor(random() * 200)}`;
     switch (Math.floor(random() * 8)) {
       case 0:
-        set.add(`Mozilla/5.0 (${pick(desktops)}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.0.0 Safari/537.36`);
+        set.add(
+          `Mozilla/5.0 (${pick(desktops)}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.0.0 Safari/537.36`,
+        );
         break;
       case 1:
-        set.add(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.0.0 Safari/537.36 Edg/${build}`);
+        set.add(
+          `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.0.0 Safari/537.36 Edg/${build}`,
+        );
         break;
       case 2:
         set.add(`Mozilla/5.0 (${pick(desktops.slice(0, 3))}; rv:${firefox}.0) Gecko/20100101 Firefox/${firefox}.0`);
         break;
       case 3:
-        set.add(`Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${ios.replace('_', '.')} Safari/605.1.15`);
+        set.add(
+          `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${ios.replace('_', '.')} Safari/605.1.15`,
+        );
         break;
       case 4:
-        set.add(`Mozilla/5.0 (${pick(['iPhone; CPU iPhone OS', 'iPad; CPU OS'])} ${ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${ios.replace('_', '.')} Mobile/15E148 Safari/604.1`);
+        set.add(
+          `Mozilla/5.0 (${pick(['iPhone; CPU iPhone OS', 'iPad; CPU OS'])} ${ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${ios.replace('_', '.')} Mobile/15E148 Safari/604.1`,
+        );
         break;
       case 5:
-        set.add(`Mozilla/5.0 (Linux; Android ${10 + Math.floor(random() * 5)}; ${pick(androidModels)}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${build} Mobile Safari/537.36`);
+        set.add(
+          `Mozilla/5.0 (Linux; Android ${10 + Math.floor(random() * 5)}; ${pick(androidModels)}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${build} Mobile Safari/537.36`,
+        );
         break;
       case 6:
-        set.add(`Mozilla/5.0 (Linux; Android ${10 + Math.floor(random() * 5)}; ${pick(androidModels)}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/${20 + Math.floor(random() * 6)}.0 Chrome/${build} Mobile Safari/537.36`);
+        set.add(
+          `Mozilla/5.0 (Linux; Android ${10 + Math.floor(random() * 5)}; ${pick(androidModels)}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/${20 + Math.floor(random() * 6)}.0 Chrome/${build} Mobile Safari/537.36`,
+        );
         break;
       default:
-        set.add(`Mozilla/5.0 (iPhone; CPU iPhone OS ${ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram ${300 + Math.floor(random() * 40)}.0.0.${Math.floor(random() * 30)}.${Math.floor(random() * 120)} (iPhone14,5; iOS ${ios}; en_US)`);
+        set.add(
+          `Mozilla/5.0 (iPhone; CPU iPhone OS ${ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram ${300 + Math.floor(random() * 40)}.0.0.${Math.floor(random() * 30)}.${Math.floor(random() * 120)} (iPhone14,5; iOS ${ios}; en_US)`,
+        );
     }
   }
   return [...set];
@@ -111,7 +143,9 @@ const random = prng(42);
 const uas = distinctUserAgents(random);
 const draws = zipfDraws(uas.length, random);
 const seen = new Set(draws).size;
-console.log(`${DRAWS.toLocaleString('en-US')} parses, ${uas.length} distinct user agents (${seen} drawn at least once), Zipf-like draw, node ${process.version}`);
+console.log(
+  `${DRAWS.toLocaleString('en-US')} parses, ${uas.length} distinct user agents (${seen} drawn at least once), Zipf-like draw, node ${process.version}`,
+);
 
 // Warm up the JIT on both paths so the first measured run is not penalized.
 run('warm-up (ignore)', 0, uas, draws.subarray(0, 5_000));

@@ -7,12 +7,42 @@ const RECEIVED = '2024-03-07T12:00:00.000Z';
 describe('correctEventTime', () => {
   it.each<[string, Omit<EventTimeInput, 'receivedAt'>, string, number]>([
     // [case, client times, expected ts, expected skewMs]
-    ['clock in sync', { createdAt: '2024-03-07T11:59:58.000Z', sentAt: '2024-03-07T12:00:00.000Z' }, '2024-03-07T11:59:58.000Z', 0],
-    ['client 1h behind', { createdAt: '2024-03-07T10:59:58.000Z', sentAt: '2024-03-07T11:00:00.000Z' }, '2024-03-07T11:59:58.000Z', 3_600_000],
-    ['client 1h ahead', { createdAt: '2024-03-07T12:59:58.000Z', sentAt: '2024-03-07T13:00:00.000Z' }, '2024-03-07T11:59:58.000Z', -3_600_000],
-    ['client years off', { createdAt: '1999-12-31T23:59:00.000Z', sentAt: '2000-01-01T00:00:00.000Z' }, '2024-03-07T11:59:00.000Z', Date.parse(RECEIVED) - Date.parse('2000-01-01T00:00:00Z')],
-    ['queued offline 2 days, clock in sync', { createdAt: '2024-03-05T12:00:00.000Z', sentAt: '2024-03-07T12:00:00.000Z' }, '2024-03-05T12:00:00.000Z', 0],
-    ['network latency counts as skew', { createdAt: '2024-03-07T11:59:59.000Z', sentAt: '2024-03-07T11:59:59.700Z' }, '2024-03-07T11:59:59.300Z', 300],
+    [
+      'clock in sync',
+      { createdAt: '2024-03-07T11:59:58.000Z', sentAt: '2024-03-07T12:00:00.000Z' },
+      '2024-03-07T11:59:58.000Z',
+      0,
+    ],
+    [
+      'client 1h behind',
+      { createdAt: '2024-03-07T10:59:58.000Z', sentAt: '2024-03-07T11:00:00.000Z' },
+      '2024-03-07T11:59:58.000Z',
+      3_600_000,
+    ],
+    [
+      'client 1h ahead',
+      { createdAt: '2024-03-07T12:59:58.000Z', sentAt: '2024-03-07T13:00:00.000Z' },
+      '2024-03-07T11:59:58.000Z',
+      -3_600_000,
+    ],
+    [
+      'client years off',
+      { createdAt: '1999-12-31T23:59:00.000Z', sentAt: '2000-01-01T00:00:00.000Z' },
+      '2024-03-07T11:59:00.000Z',
+      Date.parse(RECEIVED) - Date.parse('2000-01-01T00:00:00Z'),
+    ],
+    [
+      'queued offline 2 days, clock in sync',
+      { createdAt: '2024-03-05T12:00:00.000Z', sentAt: '2024-03-07T12:00:00.000Z' },
+      '2024-03-05T12:00:00.000Z',
+      0,
+    ],
+    [
+      'network latency counts as skew',
+      { createdAt: '2024-03-07T11:59:59.000Z', sentAt: '2024-03-07T11:59:59.700Z' },
+      '2024-03-07T11:59:59.300Z',
+      300,
+    ],
     // sentAt missing or invalid: no correction
     ['sentAt missing', { createdAt: '2024-03-07T11:00:00.000Z' }, '2024-03-07T11:00:00.000Z', 0],
     ['sentAt invalid', { createdAt: '2024-03-07T11:00:00.000Z', sentAt: 'yesterday' }, '2024-03-07T11:00:00.000Z', 0],
@@ -27,7 +57,12 @@ describe('correctEventTime', () => {
     ['createdAt a number (bad validation upstream)', { createdAt: 1709805600000 as unknown as string }, RECEIVED, 0],
     // future: clamped to received_at
     ['future createdAt, no sentAt', { createdAt: '2030-01-01T00:00:00.000Z' }, RECEIVED, 0],
-    ['createdAt after sentAt', { createdAt: '2024-03-07T12:00:05.000Z', sentAt: '2024-03-07T12:00:00.000Z' }, RECEIVED, 0],
+    [
+      'createdAt after sentAt',
+      { createdAt: '2024-03-07T12:00:05.000Z', sentAt: '2024-03-07T12:00:00.000Z' },
+      RECEIVED,
+      0,
+    ],
     // accepted ISO forms
     ['offset +01:00', { createdAt: '2024-03-07T12:30:00+01:00' }, '2024-03-07T11:30:00.000Z', 0],
     ['offset -0530', { createdAt: '2024-03-07T05:00:00-0530' }, '2024-03-07T10:30:00.000Z', 0],
@@ -57,7 +92,9 @@ describe('correctEventTime', () => {
   });
 
   it('is never after receivedAt, whatever the client says', () => {
-    const isoish = fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+    const isoish = fc
+      .date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString());
     fc.assert(
       fc.property(fc.option(isoish, { nil: undefined }), fc.option(isoish, { nil: undefined }), (createdAt, sentAt) => {
         const r = correctEventTime({ createdAt, sentAt, receivedAt: RECEIVED });

@@ -125,16 +125,18 @@ export const PAID_MEDIUMS: ReadonlySet<string> = new Set(['cpc', 'ppc', 'cpm', '
 export const EMAIL_MEDIUMS: ReadonlySet<string> = new Set(['email', 'e-mail', 'e_mail', 'e mail', 'newsletter']);
 
 /** utm_medium values (lowercased) that name a channel outright. */
-export const MEDIUM_CHANNELS: ReadonlyMap<string, KnownSource | 'referral'> = new Map<string, KnownSource | 'referral'>([
-  ['organic', 'search'],
-  ['social', 'social'],
-  ['social-network', 'social'],
-  ['social_network', 'social'],
-  ['social-media', 'social'],
-  ['social_media', 'social'],
-  ['sm', 'social'],
-  ['referral', 'referral'],
-]);
+export const MEDIUM_CHANNELS: ReadonlyMap<string, KnownSource | 'referral'> = new Map<string, KnownSource | 'referral'>(
+  [
+    ['organic', 'search'],
+    ['social', 'social'],
+    ['social-network', 'social'],
+    ['social_network', 'social'],
+    ['social-media', 'social'],
+    ['social_media', 'social'],
+    ['sm', 'social'],
+    ['referral', 'referral'],
+  ],
+);
 
 /**
  * utm_source values (lowercased) that name a known source on their own, for links tagged

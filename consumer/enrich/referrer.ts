@@ -111,7 +111,8 @@ export function classifyReferrer({ referrer, pageHost, utm, clickIds }: Referrer
   if (appSource !== undefined) return { referrer_domain, channel: appSource };
   if (refSite !== undefined) {
     const byDomain = refSite.domain === null ? undefined : SOURCE_BY_DOMAIN.get(refSite.domain);
-    const known = byDomain ?? (refSite.domainWithoutSuffix === null ? undefined : SOURCE_BY_NAME.get(refSite.domainWithoutSuffix));
+    const known =
+      byDomain ?? (refSite.domainWithoutSuffix === null ? undefined : SOURCE_BY_NAME.get(refSite.domainWithoutSuffix));
     if (known !== undefined) return { referrer_domain, channel: known };
   }
 

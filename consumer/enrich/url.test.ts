@@ -5,9 +5,30 @@ import { EMPTY_CLICK_IDS, EMPTY_UTM, parseEventUrl, urlHost } from './url.js';
 describe('parseEventUrl: url, host, path, query', () => {
   it.each([
     // [input, base, url, host, path, query]
-    ['https://shop.example.com/catalog?foo=bar', undefined, 'https://shop.example.com/catalog?foo=bar', 'shop.example.com', '/catalog', 'foo=bar'],
-    ['https://Shop.EXAMPLE.com/A?b=1#top', undefined, 'https://shop.example.com/A?b=1', 'shop.example.com', '/A', 'b=1'],
-    ['https://example.com:8080/a%20b?q=1#frag', undefined, 'https://example.com:8080/a%20b?q=1', 'example.com', '/a%20b', 'q=1'],
+    [
+      'https://shop.example.com/catalog?foo=bar',
+      undefined,
+      'https://shop.example.com/catalog?foo=bar',
+      'shop.example.com',
+      '/catalog',
+      'foo=bar',
+    ],
+    [
+      'https://Shop.EXAMPLE.com/A?b=1#top',
+      undefined,
+      'https://shop.example.com/A?b=1',
+      'shop.example.com',
+      '/A',
+      'b=1',
+    ],
+    [
+      'https://example.com:8080/a%20b?q=1#frag',
+      undefined,
+      'https://example.com:8080/a%20b?q=1',
+      'example.com',
+      '/a%20b',
+      'q=1',
+    ],
     ['https://example.com', undefined, 'https://example.com/', 'example.com', '/', ''],
     ['https://example.com/?', undefined, 'https://example.com/?', 'example.com', '/', ''],
     ['  https://example.com/x  ', undefined, 'https://example.com/x', 'example.com', '/x', ''],
@@ -21,8 +42,22 @@ describe('parseEventUrl: url, host, path, query', () => {
     ['?q=1', undefined, '/?q=1', '', '/', 'q=1'],
     ['//cdn.example.com/x?a=1', undefined, 'http://cdn.example.com/x?a=1', 'cdn.example.com', '/x', 'a=1'],
     // relative, with base
-    ['/catalog?foo=bar', 'https://Shop.example.com/home', 'https://shop.example.com/catalog?foo=bar', 'shop.example.com', '/catalog', 'foo=bar'],
-    ['cart', 'https://shop.example.com/catalog/', 'https://shop.example.com/catalog/cart', 'shop.example.com', '/catalog/cart', ''],
+    [
+      '/catalog?foo=bar',
+      'https://Shop.example.com/home',
+      'https://shop.example.com/catalog?foo=bar',
+      'shop.example.com',
+      '/catalog',
+      'foo=bar',
+    ],
+    [
+      'cart',
+      'https://shop.example.com/catalog/',
+      'https://shop.example.com/catalog/cart',
+      'shop.example.com',
+      '/catalog/cart',
+      '',
+    ],
     ['/x', 'not a base', '/x', '', '/x', ''],
     // absolute input ignores the base
     ['https://other.example/x', 'https://shop.example.com/', 'https://other.example/x', 'other.example', '/x', ''],

@@ -161,7 +161,16 @@ function scanQuery(query: string): { utm: Utm; clickIds: ClickIds } {
   if (query === '' || (!query.includes('utm_') && !query.includes('clid'))) {
     return { utm: EMPTY_UTM, clickIds: EMPTY_CLICK_IDS };
   }
-  const found: Found = { source: '', medium: '', campaign: '', term: '', content: '', gclid: '', fbclid: '', msclkid: '' };
+  const found: Found = {
+    source: '',
+    medium: '',
+    campaign: '',
+    term: '',
+    content: '',
+    gclid: '',
+    fbclid: '',
+    msclkid: '',
+  };
   let anyUtm = false;
   let anyClickId = false;
   let start = 0;
@@ -183,7 +192,13 @@ function scanQuery(query: string): { utm: Utm; clickIds: ClickIds } {
   }
   return {
     utm: anyUtm
-      ? { source: found.source, medium: found.medium, campaign: found.campaign, term: found.term, content: found.content }
+      ? {
+          source: found.source,
+          medium: found.medium,
+          campaign: found.campaign,
+          term: found.term,
+          content: found.content,
+        }
       : EMPTY_UTM,
     clickIds: anyClickId ? { gclid: found.gclid, fbclid: found.fbclid, msclkid: found.msclkid } : EMPTY_CLICK_IDS,
   };

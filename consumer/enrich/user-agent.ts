@@ -16,7 +16,16 @@ import { LRUCache } from 'lru-cache';
 import { isBotUserAgent } from './bot.js';
 
 /** What `device_type` can hold. `bot` wins over the hardware type; `unknown` = no clue. */
-export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'smarttv' | 'console' | 'wearable' | 'embedded' | 'bot' | 'unknown';
+export type DeviceType =
+  | 'desktop'
+  | 'mobile'
+  | 'tablet'
+  | 'smarttv'
+  | 'console'
+  | 'wearable'
+  | 'embedded'
+  | 'bot'
+  | 'unknown';
 
 export interface UserAgentInfo {
   /** Browser family as ua-parser names it (`Chrome`, `Mobile Safari`, `Edge`…); `''` if unknown. */
@@ -74,11 +83,55 @@ const HARDWARE_TYPES: ReadonlySet<string> = new Set(['mobile', 'tablet', 'smartt
  * cannot tell them apart.
  */
 const DESKTOP_OSES: ReadonlySet<string> = new Set([
-  'Windows', 'Mac OS', 'macOS', 'Linux', 'Chromium OS', 'Ubuntu', 'Debian', 'Fedora', 'SUSE', 'openSUSE',
-  'Gentoo', 'Arch', 'Slackware', 'Mandriva', 'CentOS', 'PCLinuxOS', 'RedHat', 'Red Hat', 'Zenwalk', 'Linpus',
-  'Raspbian', 'Deepin', 'Manjaro', 'elementary OS', 'Sabayon', 'Linspire', 'Mint', 'Mageia', 'VectorLinux',
-  'Kubuntu', 'Xubuntu', 'Lubuntu', 'FreeBSD', 'NetBSD', 'OpenBSD', 'PC-BSD', 'GhostBSD', 'DragonFly',
-  'Solaris', 'UNIX', 'GNU', 'Hurd', 'Haiku', 'BeOS', 'OS/2', 'AmigaOS', 'MorphOS', 'AIX', 'HP-UX',
+  'Windows',
+  'Mac OS',
+  'macOS',
+  'Linux',
+  'Chromium OS',
+  'Ubuntu',
+  'Debian',
+  'Fedora',
+  'SUSE',
+  'openSUSE',
+  'Gentoo',
+  'Arch',
+  'Slackware',
+  'Mandriva',
+  'CentOS',
+  'PCLinuxOS',
+  'RedHat',
+  'Red Hat',
+  'Zenwalk',
+  'Linpus',
+  'Raspbian',
+  'Deepin',
+  'Manjaro',
+  'elementary OS',
+  'Sabayon',
+  'Linspire',
+  'Mint',
+  'Mageia',
+  'VectorLinux',
+  'Kubuntu',
+  'Xubuntu',
+  'Lubuntu',
+  'FreeBSD',
+  'NetBSD',
+  'OpenBSD',
+  'PC-BSD',
+  'GhostBSD',
+  'DragonFly',
+  'Solaris',
+  'UNIX',
+  'GNU',
+  'Hurd',
+  'Haiku',
+  'BeOS',
+  'OS/2',
+  'AmigaOS',
+  'MorphOS',
+  'AIX',
+  'HP-UX',
 ]);
 
 const UNKNOWN: UserAgentInfo = Object.freeze({ browser: '', browser_version: '', os: '', device_type: 'unknown' });

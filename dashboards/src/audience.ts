@@ -12,7 +12,11 @@ export const audience: DashboardSpec = {
   variables: [SITE_VARIABLE],
   panels: [
     {
-      kind: 'piechart', w: 8, h: 9, title: 'Sessions by device type', description: note,
+      kind: 'piechart',
+      w: 8,
+      h: 9,
+      title: 'Sessions by device type',
+      description: note,
       sql: `
 SELECT if(device_type = '', '(unknown)', device_type) AS device, sum(sessions) AS sessions
 FROM clickstream.mart_devices_daily
@@ -21,7 +25,11 @@ GROUP BY device
 ORDER BY sessions DESC`,
     },
     {
-      kind: 'barchart', w: 8, h: 9, title: 'Browsers', description: note,
+      kind: 'barchart',
+      w: 8,
+      h: 9,
+      title: 'Browsers',
+      description: note,
       sql: `
 SELECT if(browser = '', '(unknown)', browser) AS browser_name, sum(sessions) AS sessions, sum(visitors) AS daily_visitors
 FROM clickstream.mart_devices_daily
@@ -31,7 +39,11 @@ ORDER BY sessions DESC
 LIMIT 15`,
     },
     {
-      kind: 'barchart', w: 8, h: 9, title: 'Operating systems', description: note,
+      kind: 'barchart',
+      w: 8,
+      h: 9,
+      title: 'Operating systems',
+      description: note,
       sql: `
 SELECT if(os = '', '(unknown)', os) AS os_name, sum(sessions) AS sessions, sum(visitors) AS daily_visitors
 FROM clickstream.mart_devices_daily
@@ -41,7 +53,11 @@ ORDER BY sessions DESC
 LIMIT 15`,
     },
     {
-      kind: 'timeseries', w: 12, h: 9, title: 'Sessions per day by device type', description: note,
+      kind: 'timeseries',
+      w: 12,
+      h: 9,
+      title: 'Sessions per day by device type',
+      description: note,
       sql: `
 SELECT toDateTime(day) AS time, if(device_type = '', '(unknown)', device_type) AS device, sum(sessions) AS sessions
 FROM clickstream.mart_devices_daily
@@ -50,7 +66,11 @@ GROUP BY time, device
 ORDER BY time`,
     },
     {
-      kind: 'table', w: 12, h: 9, title: 'Device, browser and OS', description: note,
+      kind: 'table',
+      w: 12,
+      h: 9,
+      title: 'Device, browser and OS',
+      description: note,
       sql: `
 SELECT device_type, browser, os, sum(sessions) AS sessions, sum(visitors) AS daily_visitors
 FROM clickstream.mart_devices_daily

@@ -11,17 +11,22 @@ export const engagement: DashboardSpec = {
   variables: [
     SITE_VARIABLE,
     {
-      name: 'page', label: 'Heatmap page',
+      name: 'page',
+      label: 'Heatmap page',
       sql: 'SELECT path FROM clickstream.mart_heatmap_daily WHERE site_id = ${site:singlequote} AND $__dateFilter(day) GROUP BY path ORDER BY sum(clicks) DESC LIMIT 200',
     },
     {
-      name: 'funnel', label: 'Funnel',
+      name: 'funnel',
+      label: 'Funnel',
       sql: 'SELECT DISTINCT funnel FROM clickstream.mart_funnel_daily WHERE site_id = ${site:singlequote} AND $__dateFilter(day) ORDER BY funnel',
     },
   ],
   panels: [
     {
-      kind: 'timeseries', w: 24, title: 'Impressions and clicks per hour', description: 'mart_traffic_hourly.',
+      kind: 'timeseries',
+      w: 24,
+      title: 'Impressions and clicks per hour',
+      description: 'mart_traffic_hourly.',
       sql: `
 SELECT hour AS time, sum(impressions) AS impressions, sum(clicks) AS clicks
 FROM clickstream.mart_traffic_hourly
@@ -30,8 +35,12 @@ GROUP BY time
 ORDER BY time`,
     },
     {
-      kind: 'table', w: 12, h: 10, title: 'CTR by element',
-      description: 'Events with an element_id (mart_ctr_daily). CTR = clicks / impressions, computed over the whole range.',
+      kind: 'table',
+      w: 12,
+      h: 10,
+      title: 'CTR by element',
+      description:
+        'Events with an element_id (mart_ctr_daily). CTR = clicks / impressions, computed over the whole range.',
       sql: `
 SELECT element_id, sum(impressions) AS impressions, sum(clicks) AS clicks,
        round(clicks / nullIf(impressions, 0), 4) AS ctr
@@ -42,7 +51,11 @@ ORDER BY clicks DESC, impressions DESC
 LIMIT 50`,
     },
     {
-      kind: 'table', w: 12, h: 10, title: 'CTR by page', description: 'Impressions and clicks of all elements of a page (mart_ctr_daily).',
+      kind: 'table',
+      w: 12,
+      h: 10,
+      title: 'CTR by page',
+      description: 'Impressions and clicks of all elements of a page (mart_ctr_daily).',
       sql: `
 SELECT path, uniqExact(element_id) AS elements, sum(impressions) AS impressions, sum(clicks) AS clicks,
        round(clicks / nullIf(impressions, 0), 4) AS ctr
@@ -53,8 +66,12 @@ ORDER BY clicks DESC, impressions DESC
 LIMIT 50`,
     },
     {
-      kind: 'xychart', w: 12, h: 12, title: 'Click heatmap: ${page}',
-      description: 'Clicks per grid cell of the chosen page (mart_heatmap_daily): x/y are the cell\'s left/top pixel edge (y grows downwards on the page).',
+      kind: 'xychart',
+      w: 12,
+      h: 12,
+      title: 'Click heatmap: ${page}',
+      description:
+        "Clicks per grid cell of the chosen page (mart_heatmap_daily): x/y are the cell's left/top pixel edge (y grows downwards on the page).",
       sql: `
 SELECT grid_x, grid_y, sum(clicks) AS clicks
 FROM clickstream.mart_heatmap_daily
@@ -63,8 +80,12 @@ GROUP BY grid_x, grid_y
 ORDER BY grid_x, grid_y`,
     },
     {
-      kind: 'barchart', w: 12, h: 12, title: 'Funnel: ${funnel}',
-      description: 'Visitors reaching each step in order within the funnel\'s window (mart_funnel_daily), summed over days; of_first_step = share of step 1.',
+      kind: 'barchart',
+      w: 12,
+      h: 12,
+      title: 'Funnel: ${funnel}',
+      description:
+        "Visitors reaching each step in order within the funnel's window (mart_funnel_daily), summed over days; of_first_step = share of step 1.",
       sql: `
 SELECT concat(toString(step), '. ', step_name) AS step_label, visitors,
        round(visitors / nullIf(max(visitors) OVER (), 0), 3) AS of_first_step

@@ -6,4 +6,10 @@ import type { DashboardSpec } from './kit.js';
 import { overview } from './overview.js';
 import { pipeline } from './pipeline.js';
 
-export const DASHBOARDS: Readonly<Record<string, DashboardSpec>> = { overview, engagement, attribution, audience, pipeline };
+export const DASHBOARDS: Readonly<Record<string, DashboardSpec>> = {
+  overview,
+  engagement,
+  attribution,
+  audience,
+  pipeline,
+};

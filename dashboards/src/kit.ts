@@ -66,13 +66,31 @@ function isSql(panel: PanelSpec): panel is SqlPanel {
 function options(kind: PanelKind): Record<string, unknown> {
   switch (kind) {
     case 'stat':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'none', textMode: 'auto' };
+      return {
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        colorMode: 'value',
+        graphMode: 'none',
+        textMode: 'auto',
+      };
     case 'timeseries':
-      return { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } };
+      return {
+        legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+        tooltip: { mode: 'multi', sort: 'none' },
+      };
     case 'barchart':
-      return { orientation: 'auto', showValue: 'auto', groupWidth: 0.7, barWidth: 0.97, legend: { displayMode: 'list', placement: 'bottom', showLegend: true } };
+      return {
+        orientation: 'auto',
+        showValue: 'auto',
+        groupWidth: 0.7,
+        barWidth: 0.97,
+        legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+      };
     case 'piechart':
-      return { pieType: 'donut', reduceOptions: { calcs: ['lastNotNull'], fields: '', values: true }, legend: { displayMode: 'table', placement: 'right', values: ['value', 'percent'], showLegend: true } };
+      return {
+        pieType: 'donut',
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: true },
+        legend: { displayMode: 'table', placement: 'right', values: ['value', 'percent'], showLegend: true },
+      };
     case 'xychart':
       // Heatmap grid: one point per cell, x/y the cell's edge, size and colour by clicks.
       return {
@@ -88,14 +106,16 @@ function options(kind: PanelKind): Record<string, unknown> {
 function target(panel: PanelSpec): Array<Record<string, unknown>> {
   if (isSql(panel)) {
     const timeSeries = panel.kind === 'timeseries';
-    return [{
-      refId: 'A',
-      datasource: CLICKHOUSE,
-      editorType: 'sql',
-      queryType: timeSeries ? 'timeseries' : 'table',
-      format: timeSeries ? FORMAT_TIME_SERIES : FORMAT_TABLE,
-      rawSql: panel.sql.trim(),
-    }];
+    return [
+      {
+        refId: 'A',
+        datasource: CLICKHOUSE,
+        editorType: 'sql',
+        queryType: timeSeries ? 'timeseries' : 'table',
+        format: timeSeries ? FORMAT_TIME_SERIES : FORMAT_TABLE,
+        rawSql: panel.sql.trim(),
+      },
+    ];
   }
   return panel.prom.map((q, i) => ({
     refId: String.fromCharCode(65 + i),
@@ -125,7 +145,11 @@ function layout(panels: PanelSpec[]): Array<{ x: number; y: number; w: number; h
   });
 }
 
-function panelJson(panel: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }): Record<string, unknown> {
+function panelJson(
+  panel: PanelSpec,
+  id: number,
+  gridPos: { x: number; y: number; w: number; h: number },
+): Record<string, unknown> {
   return {
     id,
     type: panel.kind,

@@ -28,7 +28,11 @@ export function schedule_marts(deps: { maxAttempts: number }): Task {
     for (const day of days) {
       for (const mart of MART_NAMES) {
         const task = buildTaskName(mart);
-        await helpers.addJob(task, { day, trigger: 'cron' }, { jobKey: `${task}:${day}`, jobKeyMode: 'replace', maxAttempts: deps.maxAttempts });
+        await helpers.addJob(
+          task,
+          { day, trigger: 'cron' },
+          { jobKey: `${task}:${day}`, jobKeyMode: 'replace', maxAttempts: deps.maxAttempts },
+        );
       }
     }
     helpers.logger.info(`queued ${days.length * MART_NAMES.length} builds for ${days.join(', ')}`);

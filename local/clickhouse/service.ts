@@ -30,7 +30,9 @@ export function findLibchdb(): string {
   }
   const library = path.join(dir, 'libchdb.so');
   if (!fs.existsSync(library)) {
-    throw new Error(`ClickHouse library missing: ${library} does not exist. Reinstall with "npm install" or set CLICKHOUSE_URL.`);
+    throw new Error(
+      `ClickHouse library missing: ${library} does not exist. Reinstall with "npm install" or set CLICKHOUSE_URL.`,
+    );
   }
   return library;
 }
@@ -39,7 +41,12 @@ export function findLibchdb(): string {
  * `configFile`: an optional ClickHouse config passed as `--config-file` (e.g. one naming a
  * users.xml in `<users_config>`, so named users, passwords and readonly profiles apply).
  */
-export function clickhouseService(options: { dataDir: string; httpPort: number; tcpPort: number; configFile?: string }): EmbeddedService {
+export function clickhouseService(options: {
+  dataDir: string;
+  httpPort: number;
+  tcpPort: number;
+  configFile?: string;
+}): EmbeddedService {
   const dataDir = path.join(options.dataDir, 'clickhouse');
   const url = `http://127.0.0.1:${options.httpPort}`;
   let library = '';
@@ -54,21 +61,28 @@ export function clickhouseService(options: { dataDir: string; httpPort: number; 
         fs.mkdirSync(dataDir, { recursive: true });
         fs.accessSync(dataDir, fs.constants.W_OK);
       } catch (error) {
-        throw new Error(`ClickHouse data dir ${dataDir} is not writable (${(error as Error).message}); set CLICKSTREAM_DATA_DIR to a writable folder.`);
+        throw new Error(
+          `ClickHouse data dir ${dataDir} is not writable (${(error as Error).message}); set CLICKSTREAM_DATA_DIR to a writable folder.`,
+        );
       }
       for (const [port, variable] of [
         [options.httpPort, 'LOCAL_CLICKHOUSE_HTTP_PORT'],
         [options.tcpPort, 'LOCAL_CLICKHOUSE_TCP_PORT'],
       ] as const) {
         if (!(await isPortFree(port))) {
-          throw new Error(`ClickHouse cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}.`);
+          throw new Error(
+            `ClickHouse cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}.`,
+          );
         }
       }
     },
     async prepare() {},
     command() {
       const args: ServerProcessArgs = {
-        library, dataDir, httpPort: options.httpPort, tcpPort: options.tcpPort,
+        library,
+        dataDir,
+        httpPort: options.httpPort,
+        tcpPort: options.tcpPort,
         ...(options.configFile ? { configFile: options.configFile } : {}),
       };
       const tsx = pathToFileURL(require.resolve('tsx')).href;

@@ -45,12 +45,22 @@ export async function ensureKafkaJars(log: (message: string) => void): Promise<s
     try {
       await run(
         'mvn',
-        ['-q', '-B', '-f', POM_FILE, 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS_DIR}`, '-DincludeScope=runtime'],
+        [
+          '-q',
+          '-B',
+          '-f',
+          POM_FILE,
+          'dependency:copy-dependencies',
+          `-DoutputDirectory=${LIBS_DIR}`,
+          '-DincludeScope=runtime',
+        ],
         { timeout: 10 * 60_000, maxBuffer: 16 * 1024 * 1024 },
       );
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
-      throw new Error(`kafka: fetching jars with Maven failed: ${output.trim().split('\n').slice(-10).join('\n')}\n${NO_JAVA_HINT}`);
+      throw new Error(
+        `kafka: fetching jars with Maven failed: ${output.trim().split('\n').slice(-10).join('\n')}\n${NO_JAVA_HINT}`,
+      );
     }
     fs.writeFileSync(marker, new Date().toISOString());
     log(`kafka: jars ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -73,7 +73,9 @@ export function kafkaService(options: {
         [options.controllerPort, 'LOCAL_KAFKA_CONTROLLER_PORT'],
       ] as const) {
         if (!(await isPortFree(port))) {
-          throw new Error(`Kafka cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}.`);
+          throw new Error(
+            `Kafka cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}.`,
+          );
         }
       }
     },

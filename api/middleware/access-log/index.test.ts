@@ -12,13 +12,23 @@ import { accessLog } from './index.js';
 
 function setup() {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _e, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _e, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
   const registry = new Registry();
   const app = new Hono<ApiEnv>();
   app.use(requestId({ generator: () => 'rid' }));
   app.use(accessLog({ logger, metrics: createApiMetrics(registry), routes: ['/ok', '/bad'] }));
   app.get('/ok', (c) => c.text('ok'));
-  app.get('/bad', () => { throw new ApiError(418, 'teapot', 'no'); });
+  app.get('/bad', () => {
+    throw new ApiError(418, 'teapot', 'no');
+  });
   app.onError(createErrorHandler(logger));
   return { app, lines, registry };
 }

@@ -35,13 +35,16 @@ export function accessLog({ logger, metrics, routes }: AccessLogOptions): Middle
     metrics.requests.inc({ route, method, status: String(status) });
     const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
     if (!logger.isLevelEnabled(level)) return;
-    logger[level]({
-      request_id: c.get('requestId'),
-      method,
-      route,
-      status,
-      site_id: c.get('site')?.siteId,
-      duration_ms: Math.round((performance.now() - start) * 100) / 100,
-    }, 'http_request');
+    logger[level](
+      {
+        request_id: c.get('requestId'),
+        method,
+        route,
+        status,
+        site_id: c.get('site')?.siteId,
+        duration_ms: Math.round((performance.now() - start) * 100) / 100,
+      },
+      'http_request',
+    );
   };
 }

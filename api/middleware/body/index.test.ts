@@ -13,7 +13,12 @@ function setup(maxBytes = 1024) {
   return app;
 }
 const send = (body: RequestInit['body'], headers: Record<string, string> = {}, maxBytes?: number) =>
-  setup(maxBytes).request('/', { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+  setup(maxBytes).request('/', {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    duplex: 'half',
+  } as RequestInit);
 
 /** A gzip stream that never ends: the same 1 MiB-of-zeros member, forever. */
 function endlessGzip() {
@@ -44,12 +49,24 @@ describe('jsonBody()', () => {
 
   it.each([
     ['no Content-Type', undefined, 'Content-Type must be application/json or text/plain, got none'],
-    ['form', 'application/x-www-form-urlencoded', 'Content-Type must be application/json or text/plain, got "application/x-www-form-urlencoded"'],
-    ['multipart', 'multipart/form-data; boundary=x', 'Content-Type must be application/json or text/plain, got "multipart/form-data; boundary=x"'],
+    [
+      'form',
+      'application/x-www-form-urlencoded',
+      'Content-Type must be application/json or text/plain, got "application/x-www-form-urlencoded"',
+    ],
+    [
+      'multipart',
+      'multipart/form-data; boundary=x',
+      'Content-Type must be application/json or text/plain, got "multipart/form-data; boundary=x"',
+    ],
     ['utf-16', 'application/json; charset=utf-16', 'charset must be utf-8, got "utf-16"'],
   ])('415 for %s', async (_name, contentType, message) => {
     // A Uint8Array body: a string body would get an automatic text/plain Content-Type.
-    const res = await setup().request('/', { method: 'POST', body: Buffer.from('[]'), headers: contentType ? { 'Content-Type': contentType } : {} });
+    const res = await setup().request('/', {
+      method: 'POST',
+      body: Buffer.from('[]'),
+      headers: contentType ? { 'Content-Type': contentType } : {},
+    });
     expect(res.status).toBe(415);
     expect(await res.json()).toEqual({ error: 'unsupported_media_type', message });
   });
@@ -75,14 +92,20 @@ describe('jsonBody()', () => {
     for (const body of [big, new Blob([big]).stream()]) {
       const res = await send(body);
       expect(res.status).toBe(413);
-      expect(await res.json()).toEqual({ error: 'body_too_large', message: 'body is larger than the limit of 1024 bytes' });
+      expect(await res.json()).toEqual({
+        error: 'body_too_large',
+        message: 'body is larger than the limit of 1024 bytes',
+      });
     }
   });
 
   it('counts the limit on decompressed bytes: small gzip, big JSON is 413', async () => {
     const res = await send(gzipSync(`[${' '.repeat(5000)}]`), { 'Content-Encoding': 'gzip' });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'body_too_large', message: 'decompressed body is larger than the limit of 1024 bytes' });
+    expect(await res.json()).toEqual({
+      error: 'body_too_large',
+      message: 'decompressed body is larger than the limit of 1024 bytes',
+    });
   });
 
   it('stops reading an endless gzip bomb after the limit', async () => {
@@ -104,7 +127,10 @@ describe('jsonBody()', () => {
   ])('400 invalid_gzip for %s gzip', async (_name, body) => {
     const res = await send(body, { 'Content-Encoding': 'gzip' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'invalid_gzip', message: expect.stringMatching(/^body is not valid gzip: /) });
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_gzip',
+      message: expect.stringMatching(/^body is not valid gzip: /),
+    });
   });
 
   it('400 for invalid UTF-8; a BOM is fine', async () => {
@@ -122,7 +148,7 @@ describe('jsonBody()', () => {
   });
 
   it.each([
-    ['[1,2', 1, 5, 'unexpected end of input, expected \',\' or \']\''],
+    ['[1,2', 1, 5, "unexpected end of input, expected ',' or ']'"],
     ['[\n  {"a": 1},\n  {"b" 2}\n]', 3, 8, 'unexpected character "2", expected \':\' after property name'],
     ['[1,]', 1, 4, 'unexpected character "]", expected a JSON value'],
     ["[{'a': 1}]", 1, 3, 'unexpected character "\'", expected a double-quoted property name'],
@@ -130,7 +156,7 @@ describe('jsonBody()', () => {
   ])('400 malformed_json with line and column: %j', async (text, line, column, what) => {
     const res = await send(text);
     expect(res.status).toBe(400);
-    const body = await res.json() as { error: string; message: string; line: number; column: number };
+    const body = (await res.json()) as { error: string; message: string; line: number; column: number };
     expect(body).toMatchObject({ error: 'malformed_json', line, column });
     expect(body.message).toMatch(new RegExp(`^malformed JSON at line ${line} column ${column} \\(position \\d+\\): `));
     expect(body.message.endsWith(what)).toBe(true);

@@ -56,7 +56,9 @@ export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEn
     } catch (err) {
       if (err instanceof TooLarge) throw tooLarge(err.what, maxBytes);
       if (gzip) throw new ApiError(400, 'invalid_gzip', `body is not valid gzip: ${describe(err)}`, { cause: err });
-      throw new ApiError(400, 'unreadable_body', `the request body could not be read: ${describe(err)}`, { cause: err });
+      throw new ApiError(400, 'unreadable_body', `the request body could not be read: ${describe(err)}`, {
+        cause: err,
+      });
     }
 
     let text: string;
@@ -88,13 +90,21 @@ function checkContentType(header: string | undefined): void {
   const mediaType = type.trim().toLowerCase();
   if (!MEDIA_TYPES.has(mediaType)) {
     const got = header === undefined ? 'none' : JSON.stringify(header.slice(0, 100));
-    throw new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json or text/plain, got ${got}`);
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Content-Type must be application/json or text/plain, got ${got}`,
+    );
   }
   for (const param of params) {
     const [name = '', value = ''] = param.split('=');
     const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
     if (name.trim().toLowerCase() === 'charset' && !UTF8.has(charset)) {
-      throw new ApiError(415, 'unsupported_media_type', `charset must be utf-8, got ${JSON.stringify(charset.slice(0, 40))}`);
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        `charset must be utf-8, got ${JSON.stringify(charset.slice(0, 40))}`,
+      );
     }
   }
 }
@@ -103,8 +113,11 @@ function isGzip(header: string | undefined): boolean {
   const coding = (header ?? '').trim().toLowerCase();
   if (coding === '' || coding === 'identity') return false;
   if (coding === 'gzip' || coding === 'x-gzip') return true;
-  throw new ApiError(415, 'unsupported_encoding',
-    `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send gzip or no encoding`);
+  throw new ApiError(
+    415,
+    'unsupported_encoding',
+    `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send gzip or no encoding`,
+  );
 }
 
 function tooLarge(what: TooLarge['what'], maxBytes: number): ApiError {

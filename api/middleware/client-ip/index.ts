@@ -23,7 +23,10 @@ export interface ClientIpOptions {
  * (`c.env.incoming.socket`), or the forwarded one when `trustProxy` is set and it is a
  * valid IP. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is reported as plain IPv4.
  */
-export function clientIp({ trustProxy = false, fallback = 'unknown' }: ClientIpOptions = {}): MiddlewareHandler<ApiEnv> {
+export function clientIp({
+  trustProxy = false,
+  fallback = 'unknown',
+}: ClientIpOptions = {}): MiddlewareHandler<ApiEnv> {
   return async function clientIp(c, next) {
     let ip: string | undefined;
     if (trustProxy) {

@@ -18,7 +18,10 @@ function setup(site: Site | undefined) {
   return app;
 }
 const site = (allowedOrigins: string[]): Site => ({ siteId: 's', name: 's', allowedOrigins });
-const preflight = { method: 'OPTIONS', headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'POST' } };
+const preflight = {
+  method: 'OPTIONS',
+  headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'POST' },
+};
 
 describe('cors()', () => {
   it.each([
@@ -35,7 +38,10 @@ describe('cors()', () => {
     expect(res.status).toBe(status);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(status === 200 ? origin : null);
     if (status === 403) {
-      expect(await res.json()).toEqual({ error: 'origin_not_allowed', message: `origin ${JSON.stringify(origin)} is not allowed for this site` });
+      expect(await res.json()).toEqual({
+        error: 'origin_not_allowed',
+        message: `origin ${JSON.stringify(origin)} is not allowed for this site`,
+      });
     }
   });
 

@@ -44,7 +44,11 @@ export function cors({
       return c.body(null, 204);
     }
     if (site !== undefined && !isAllowed(origin, site.allowedOrigins)) {
-      throw new ApiError(403, 'origin_not_allowed', `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed for this site`);
+      throw new ApiError(
+        403,
+        'origin_not_allowed',
+        `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed for this site`,
+      );
     }
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Vary', 'Origin', { append: true });

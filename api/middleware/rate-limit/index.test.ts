@@ -25,7 +25,10 @@ describe('rateLimit()', () => {
     const limited = await call('a');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('Retry-After')).toBe('4'); // 1 token at 0.25/s
-    expect(await limited.json()).toEqual({ error: 'rate_limited', message: 'too many requests for this caller, retry after 4 s' });
+    expect(await limited.json()).toEqual({
+      error: 'rate_limited',
+      message: 'too many requests for this caller, retry after 4 s',
+    });
     expect((await call('b')).status).toBe(200); // buckets are per key
     advance(4000);
     expect((await call('a')).status).toBe(200);

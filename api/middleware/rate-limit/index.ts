@@ -25,9 +25,12 @@ export function rateLimit({ buckets, keyOf, scope }: RateLimitOptions): Middlewa
     if (key !== undefined) {
       const taken = buckets.take(key);
       if (!taken.allowed) {
-        throw new ApiError(429, 'rate_limited',
+        throw new ApiError(
+          429,
+          'rate_limited',
           `too many requests for this ${scope}, retry after ${taken.retryAfterSeconds} s`,
-          { headers: { 'Retry-After': String(taken.retryAfterSeconds) } });
+          { headers: { 'Retry-After': String(taken.retryAfterSeconds) } },
+        );
       }
     }
     await next();

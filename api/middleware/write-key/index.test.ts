@@ -25,9 +25,24 @@ describe('writeKey()', () => {
   });
 
   it.each([
-    ['missing', {}, { error: 'missing_write_key', message: 'missing write key: send the X-Write-Key header or the ?key= query parameter' }],
-    ['unknown', { 'X-Write-Key': 'wk_other' }, { error: 'unknown_write_key', message: 'the write key is unknown or revoked' }],
-    ['implausible (never looked up)', { 'X-Write-Key': 'has spaces in it' }, { error: 'unknown_write_key', message: 'the write key is unknown or revoked' }],
+    [
+      'missing',
+      {},
+      {
+        error: 'missing_write_key',
+        message: 'missing write key: send the X-Write-Key header or the ?key= query parameter',
+      },
+    ],
+    [
+      'unknown',
+      { 'X-Write-Key': 'wk_other' },
+      { error: 'unknown_write_key', message: 'the write key is unknown or revoked' },
+    ],
+    [
+      'implausible (never looked up)',
+      { 'X-Write-Key': 'has spaces in it' },
+      { error: 'unknown_write_key', message: 'the write key is unknown or revoked' },
+    ],
   ])('401 for a %s key', async (_name, headers, body) => {
     const res = await setup().request('/', { method: 'POST', headers });
     expect(res.status).toBe(401);
@@ -47,12 +62,25 @@ describe('writeKey()', () => {
 
   it.each([
     ['rejects', { resolve: () => Promise.reject(new Error('pg down')) }],
-    ['throws', { resolve: () => { throw new Error('bug'); } }],
+    [
+      'throws',
+      {
+        resolve: () => {
+          throw new Error('bug');
+        },
+      },
+    ],
     ['hangs', { resolve: () => new Promise<null>(() => undefined) }],
   ])('503 + Retry-After when the resolver %s', async (_name, sites) => {
-    const res = await setup(sites as SiteResolver).request('/', { method: 'POST', headers: { 'X-Write-Key': TEST_KEY } });
+    const res = await setup(sites as SiteResolver).request('/', {
+      method: 'POST',
+      headers: { 'X-Write-Key': TEST_KEY },
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('Retry-After')).toBe('7');
-    expect(await res.json()).toEqual({ error: 'sites_unavailable', message: 'the write key could not be checked right now, retry later' });
+    expect(await res.json()).toEqual({
+      error: 'sites_unavailable',
+      message: 'the write key could not be checked right now, retry later',
+    });
   });
 });

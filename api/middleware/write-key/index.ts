@@ -28,12 +28,20 @@ const PLAUSIBLE_KEY = /^[\x21-\x7e]{1,256}$/;
  * A CORS preflight (OPTIONS) may come without a key: browsers never send custom headers
  * like `X-Write-Key` on a preflight. Then `site` stays unset and `cors()` decides.
  */
-export function writeKey({ sites, timeoutMs = 2000, retryAfterSeconds = 5 }: WriteKeyOptions): MiddlewareHandler<ApiEnv> {
+export function writeKey({
+  sites,
+  timeoutMs = 2000,
+  retryAfterSeconds = 5,
+}: WriteKeyOptions): MiddlewareHandler<ApiEnv> {
   return async function writeKey(c, next) {
     const key = c.req.header('X-Write-Key') ?? c.req.query('key');
     if (key === undefined || key === '') {
       if (c.req.method === 'OPTIONS') return next();
-      throw new ApiError(401, 'missing_write_key', 'missing write key: send the X-Write-Key header or the ?key= query parameter');
+      throw new ApiError(
+        401,
+        'missing_write_key',
+        'missing write key: send the X-Write-Key header or the ?key= query parameter',
+      );
     }
     if (!PLAUSIBLE_KEY.test(key)) throw unknownKey();
     const found = await withDeadline(() => sites.resolve(key), timeoutMs);
