@@ -22,14 +22,16 @@ import { rateLimit } from './middleware/rate-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { writeKey } from './middleware/write-key/index.js';
 import { postEvents } from './routes/events.js';
+import { demoPage } from './routes/demo.js';
 import { createOpsRoutes } from './routes/ops.js';
+import { sdkScript } from './routes/sdk-script.js';
 import { createTokenBuckets } from './token-bucket.js';
 
 export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
-const ROUTES = ['/events', '/healthz', '/readyz', '/metrics'] as const;
+const ROUTES = ['/events', '/healthz', '/readyz', '/metrics', '/sdk.js', '/demo'] as const;
 
 /**
  * Build the API. Throws at once on an invalid limit override (naming the key).
@@ -52,6 +54,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
 
   const opsOptions = deps.isReady ? { isReady: deps.isReady } : {};
   app.route('/', createOpsRoutes({ registry, readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
+  if (deps.sdkScript) app.get('/sdk.js', sdkScript(deps.sdkScript));
+  if (deps.demoPage) app.get('/demo/*', demoPage(deps.demoPage)).get('/demo', demoPage(deps.demoPage));
 
   app.use(
     '/events',

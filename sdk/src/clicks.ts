@@ -34,6 +34,8 @@ export function trackClicks(fire: (payload: ClickPayload) => void): void {
         y: Math.round(e.pageY),
         // An SVG link's href is an SVGAnimatedString (no slice): only a string is a URL.
         href: (el as HTMLAnchorElement).href?.slice?.(0, 2048),
+        // innerText, not textContent: the text a visitor sees (no <script>, no hidden parts).
+        // biome-ignore lint/performance/useDomNodeTextContent: the visible text is the point
         text: ((el as HTMLElement).innerText || el.getAttribute('aria-label') || '')
           .replace(/\s+/g, ' ')
           .trim()

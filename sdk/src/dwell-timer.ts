@@ -52,7 +52,7 @@ export function createDwellTimer<T>(ms: number, fire: (item: T) => void, tabVisi
     },
     reset() {
       done.clear();
-      clocks.forEach((_, item) => stop(item));
+      for (const item of clocks.keys()) stop(item);
       inView.forEach(start);
     },
   };

@@ -31,7 +31,10 @@ export function createIds(store: Store): Ids {
   return {
     anonymous() {
       let id = store.get<string>('a');
-      if (!id) store.set('a', (id = uuid()));
+      if (!id) {
+        id = uuid();
+        store.set('a', id);
+      }
       return id;
     },
     user: () => store.get<string>('u'),

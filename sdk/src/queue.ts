@@ -98,7 +98,8 @@ export function createQueue(deps: QueueDeps): Queue {
 
   async function send(): Promise<void> {
     while (q.length && deps.canSend() && !waiting) {
-      const batch = (inflight = q.splice(0, limit));
+      const batch = q.splice(0, limit);
+      inflight = batch;
       const answer = await deps.post(batch);
       inflight = [];
       const status = answer?.status ?? 0;

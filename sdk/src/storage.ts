@@ -42,7 +42,11 @@ export function createStore(ls?: Storage): Store {
       io((s) => s.removeItem(PREFIX + key));
     },
     persist(value) {
-      if (!value) io((s) => KEYS.forEach((k) => s.removeItem(PREFIX + k)));
+      if (!value) {
+        io((s) => {
+          for (const k of KEYS) s.removeItem(PREFIX + k);
+        });
+      }
       on = value;
       io((s) =>
         KEYS.forEach((k) => {
