@@ -4,7 +4,7 @@
  *
  * POST /events passes, in order (cheapest refusals first, and nothing costly before the
  * client is known):
- *   requestId → accessLog → clientIp → rate limit per IP → writeKey (site lookup) → cors
+ *   requestId → accessLog → corsErrors → clientIp → rate limit per IP → writeKey (site lookup) → cors
  *   → rate limit per site → jsonBody (415/413/400) → postEvents (validate, send, 202).
  */
 import { Hono } from 'hono';
@@ -18,6 +18,7 @@ import { accessLog } from './middleware/access-log/index.js';
 import { jsonBody } from './middleware/body/index.js';
 import { clientIp } from './middleware/client-ip/index.js';
 import { cors } from './middleware/cors/index.js';
+import { corsErrors } from './middleware/cors-errors/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { writeKey } from './middleware/write-key/index.js';
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
 
   app.use(
     '/events',
+    corsErrors(),
     clientIp({ trustProxy: deps.trustProxy ?? false }),
     rateLimit({ buckets: perIp, keyOf: (c) => c.get('clientIp'), scope: 'client IP' }),
     writeKey({ sites, timeoutMs: limits.resolveTimeoutMs, retryAfterSeconds: limits.retryAfterSeconds }),

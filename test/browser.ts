@@ -88,10 +88,10 @@ export async function startTestSite(page: (path: string) => string | null): Prom
   };
 }
 
-/** The script tag a site owner pastes, with extra `data-*` attributes. */
+/** The script tag a site owner pastes; `attributes` (without `data-`) add to or override its `data-*`. */
 export function sdkTag(apiUrl: string, writeKey: string, attributes: Record<string, string> = {}): string {
-  const extra = Object.entries(attributes)
+  const data = Object.entries({ 'write-key': writeKey, ...attributes })
     .map(([k, v]) => ` data-${k}="${v}"`)
     .join('');
-  return `<script defer src="${apiUrl}/sdk.js" data-write-key="${writeKey}"${extra}></script>`;
+  return `<script defer src="${apiUrl}/sdk.js"${data}></script>`;
 }

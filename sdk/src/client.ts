@@ -47,6 +47,8 @@ export function createClient(options: Options): Clickstream {
     queue.load(store.get<CsEvent[]>('q') ?? []);
   };
   if (granted()) adoptOutbox();
+  // Denied from the start (or DNT): what an earlier visit stored goes too.
+  else if (consent === 'denied') store.persist(false);
 
   let previous = '';
   const emit = (type: string, payload?: Record<string, unknown>, extra?: Partial<CsEvent>) => {

@@ -37,7 +37,7 @@ export async function post(url: string, batch: CsEvent[]): Promise<Answer | unde
  * Beacons `batch` in chunks under {@link BEACON_BYTES}, in order, until the browser
  * refuses one (its keepalive quota is full). Returns how many events were handed over.
  */
-export function beacon(url: string, batch: CsEvent[], send = (u: string, d: string) => navigator.sendBeacon(u, d)) {
+export function beacon(url: string, batch: CsEvent[]): number {
   let done = 0;
   while (done < batch.length) {
     let end = done;
@@ -47,7 +47,7 @@ export function beacon(url: string, batch: CsEvent[], send = (u: string, d: stri
       if (end > done && size + n >= BEACON_BYTES) break;
       size += n;
     }
-    if (size >= BEACON_BYTES || !send(url, envelope(batch.slice(done, end)))) break;
+    if (size >= BEACON_BYTES || !navigator.sendBeacon(url, envelope(batch.slice(done, end)))) break;
     done = end;
   }
   return done;

@@ -9,10 +9,7 @@ const MAX_LENGTH = 128;
 
 /** The `element_id` of `el`. */
 export function elementId(el: Element): string {
-  const named = el.getAttribute('data-cs-element');
-  if (named) return named.slice(0, MAX_LENGTH);
-  if (el.id) return `#${el.id}`.slice(0, MAX_LENGTH);
-  return cssPath(el).slice(-MAX_LENGTH);
+  return (el.getAttribute('data-cs-element') || (el.id ? `#${el.id}` : cssPath(el))).slice(0, MAX_LENGTH);
 }
 
 /**

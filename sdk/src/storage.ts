@@ -42,17 +42,16 @@ export function createStore(ls?: Storage): Store {
       io((s) => s.removeItem(PREFIX + key));
     },
     persist(value) {
-      if (!value) {
-        io((s) => {
-          for (const k of KEYS) s.removeItem(PREFIX + k);
-        });
-      }
+      // Clearing must reach localStorage even when it was never in use (pending → denied).
+      on = true;
+      io((s) => {
+        for (const k of KEYS) {
+          if (!value) s.removeItem(PREFIX + k);
+          else if (mem[k] !== undefined && s.getItem(PREFIX + k) === null)
+            s.setItem(PREFIX + k, JSON.stringify(mem[k]));
+        }
+      });
       on = value;
-      io((s) =>
-        KEYS.forEach((k) => {
-          if (mem[k] !== undefined && s.getItem(PREFIX + k) === null) s.setItem(PREFIX + k, JSON.stringify(mem[k]));
-        }),
-      );
     },
   };
 }
