@@ -113,7 +113,7 @@ function readyBanner(o: {
   const lines = [``, `clickstream is ready in ${o.seconds.toFixed(1)} s (roles: ${o.roles.join(', ')})`];
   if (o.apiUrl) {
     if (o.demoKey)
-      lines.push(`  open the demo shop   ${o.apiUrl}/demo   (pageviews, impressions and clicks from a real page)`);
+      lines.push(`  open the demo    ${o.apiUrl}/demo   (a shop page sending pageviews, impressions and clicks)`);
     lines.push(
       `  send events to   ${o.apiUrl}/events   (write key of site "demo": ${o.demoKey ?? 'not stored on this machine'})`,
       `  try it:`,
