@@ -104,7 +104,11 @@ describe('SDK delivery in Chromium', () => {
     await context.setOffline(true);
     await page.evaluate(`for (let i = 0; i < 2; i++) clickstream.track('offline_b', { i })`);
     const next = await context.newPage();
-    await page.close({ runBeforeUnload: true }); // pagehide: offline, so into the outbox
+    // Closing runs pagehide (offline: into the outbox). With runBeforeUnload, close() does not
+    // wait for the page to be gone; the context must not be touched before it is.
+    const closed = page.waitForEvent('close');
+    await page.close({ runBeforeUnload: true });
+    await closed;
     await context.setOffline(false);
     await next.goto(url);
     await ready(next);

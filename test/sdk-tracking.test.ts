@@ -43,16 +43,21 @@ describe('the browser SDK in Chromium', () => {
     stack.page('/t/spa/two', '<h1>two</h1>');
     await page.goto(`${url}?a=1`);
     await ready(page);
-    await page.evaluate(`history.pushState(null, '', '/t/spa/two')`); // new path
-    await page.evaluate(`history.replaceState(null, '', '/t/spa/two')`); // same page: none
-    await page.evaluate(`history.pushState(null, '', '/t/spa/two#details')`); // hash only: none
-    await page.evaluate(`history.replaceState(null, '', '/t/spa/two?tab=b')`); // new query
-    await page.evaluate('history.back()'); // popstate to /t/spa/two
+    // One step at a time, apart: rows are ordered by ts, and one millisecond has no order.
+    const step = async (code: string) => {
+      await page.evaluate(code);
+      await page.waitForTimeout(20);
+    };
+    await step(`history.pushState(null, '', '/t/spa/two')`); // new path
+    await step(`history.replaceState(null, '', '/t/spa/two')`); // same page: none
+    await step(`history.pushState(null, '', '/t/spa/two#details')`); // hash only: none
+    await step(`history.replaceState(null, '', '/t/spa/two?tab=b')`); // new query
+    await step('history.back()'); // popstate to /t/spa/two
     await page.waitForFunction(`location.search === ''`);
-    await page.evaluate('window.clickstream.page()'); // manual
+    await step('window.clickstream.page()'); // manual
     // A back/forward-cache restore fires pageshow with persisted=true. Chromium under
     // playwright never restores from that cache, so the browser's own event is dispatched.
-    await page.evaluate(`dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))`);
+    await step(`dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))`);
     await flush(page);
     const rows = await stack.rowsUntil('/t/spa/', '6 pageviews', (r) => r.length >= 6);
     await context.close();
@@ -85,15 +90,16 @@ describe('the browser SDK in Chromium', () => {
     stack.page('/t/imp/next', '');
     await page.goto(url);
     await ready(page);
-    await page.waitForTimeout(1600);
+    // Positive cases wait 2 s for a 1 s rule: margin for a loaded CI box, where timers run late.
+    await page.waitForTimeout(2000);
     await page.evaluate('scrollTo(0, 1900)');
     await page.waitForTimeout(300);
     await page.evaluate('scrollTo(0, 3000)');
-    await page.waitForTimeout(1600);
+    await page.waitForTimeout(2000);
     await page.evaluate('scrollTo(0, 0)'); // seen again, same pageview: no second impression
     await page.waitForTimeout(1300);
     await page.evaluate(`history.pushState(null, '', '/t/imp/next')`); // new pageview: seen counts again
-    await page.waitForTimeout(1600);
+    await page.waitForTimeout(2000);
     await flush(page);
     const rows = await stack.rowsUntil('/t/imp/', '2 pageviews and 3 impressions', (r) => r.length >= 5);
     await page.waitForTimeout(500);
@@ -155,8 +161,11 @@ describe('the browser SDK in Chromium', () => {
     const page = await visitor();
     await page.goto(stack.page('/t/id/page', ''));
     await ready(page);
-    await page.evaluate(`clickstream.identify('user-42'); clickstream.track('signup', { plan: 'pro' })`);
+    await page.evaluate(`clickstream.identify('user-42')`);
+    await page.waitForTimeout(20); // events of one millisecond have no order in ClickHouse
+    await page.evaluate(`clickstream.track('signup', { plan: 'pro' })`);
     await page.evaluate(`clickstream.identify('user-42')`); // the same user again: no new link
+    await page.waitForTimeout(20);
     await page.evaluate(`clickstream.reset(); clickstream.track('after_reset')`);
     await flush(page);
     const rows = await stack.rowsUntil('/t/id/', '4 events', (r) => r.length >= 4);
@@ -169,7 +178,8 @@ describe('the browser SDK in Chromium', () => {
       ['signup', 'user-42'],
       ['after_reset', ''],
     ]);
-    const [pageview, identify, signup, after] = rows;
+    const byType = (type: string) => rows.find((r) => r.type === type)!;
+    const [pageview, identify, signup, after] = ['pageview', 'identify', 'signup', 'after_reset'].map(byType);
     expect(identify!.anonymous_id).toBe(pageview!.anonymous_id);
     expect(signup!.properties).toEqual({ plan: 'pro' });
     expect(after!.anonymous_id).not.toBe(pageview!.anonymous_id);
@@ -208,7 +218,7 @@ describe('the browser SDK in Chromium', () => {
     );
     await page.goto(url);
     await ready(page);
-    await page.waitForTimeout(1500);
+    await page.waitForTimeout(2000);
     await page.click('#buy-a');
     await flush(page);
     await stack.rowsUntil('/t/ctr/', 'pageview, 2 impressions, 1 click', (r) => r.length >= 4);
