@@ -6,6 +6,9 @@
  * client is known):
  *   requestId → accessLog → corsErrors → clientIp → rate limit per IP → writeKey (site lookup) → cors
  *   → rate limit per site → jsonBody (415/413/400) → postEvents (validate, send, 202).
+ *
+ * The Segment (`/v1/*`) and PostHog (`/batch/`, `/e/` …) endpoints map their clients'
+ * messages to events and then take the same path (routes/compat/).
  */
 import { Hono } from 'hono';
 import type { ApiDeps } from './deps.js';
@@ -22,17 +25,30 @@ import { corsErrors } from './middleware/cors-errors/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { writeKey } from './middleware/write-key/index.js';
+import { compatLimits } from './routes/compat/limits.js';
+import type { CompatRouteDeps } from './routes/compat/middleware.js';
 import { postEvents } from './routes/events.js';
 import { demoPage } from './routes/demo.js';
 import { createOpsRoutes } from './routes/ops.js';
+import { POSTHOG_CAPTURE_PATHS, posthogRoutes } from './routes/posthog/routes.js';
 import { sdkScript } from './routes/sdk-script.js';
+import { SEGMENT_POST_PATHS, segmentRoutes } from './routes/segment/routes.js';
 import { createTokenBuckets } from './token-bucket.js';
 
 export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
-const ROUTES = ['/events', '/healthz', '/readyz', '/metrics', '/sdk.js', '/demo'] as const;
+const ROUTES = [
+  '/events',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/sdk.js',
+  '/demo',
+  ...SEGMENT_POST_PATHS,
+  ...POSTHOG_CAPTURE_PATHS,
+] as const;
 
 /**
  * Build the API. Throws at once on an invalid limit override (naming the key).
@@ -73,6 +89,19 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
       headers: { Allow: 'POST, OPTIONS' },
     });
   });
+
+  // Segment and PostHog clients, pointed at this collector: same sites, budgets and sink.
+  const wideLimits = compatLimits(limits);
+  const compat: CompatRouteDeps = {
+    sites,
+    limits: wideLimits,
+    perIp,
+    perSite,
+    trustProxy: deps.trustProxy ?? false,
+    ingest: { sink, limits: wideLimits, metrics, logger, now },
+  };
+  app.route('/', segmentRoutes(compat));
+  app.route('/', posthogRoutes(compat));
 
   app.notFound(notFound);
   app.onError(createErrorHandler(logger));

@@ -5,7 +5,7 @@
  * Runs after the /events middleware chain (client IP, rate limits, write key, CORS, body),
  * so the site and the parsed body are on the context.
  */
-import type { Handler } from 'hono';
+import type { Context, Handler } from 'hono';
 import type { Logger } from 'pino';
 import { withDeadline } from '../deadline.js';
 import type { EventSink } from '../deps.js';
@@ -23,6 +23,11 @@ export interface PostEventsOptions {
   metrics: ApiMetrics;
   logger: Logger;
   now: () => number;
+  /**
+   * How an accepted batch is answered (the events are durable by then). POST /events answers
+   * 202 with the answer; the Segment and PostHog endpoints answer as those APIs do.
+   */
+  respond?: (c: Context<ApiEnv>, answer: EventsAnswer) => Response | Promise<Response>;
 }
 
 /** The 202 body; also the shape of the 400 `no_valid_events` details. */
@@ -36,7 +41,14 @@ export interface EventsAnswer {
  * (with the per-event `rejected` list) when nothing is valid; 503 `sink_unavailable` +
  * `Retry-After` when the sink rejects or does not answer within `produceTimeoutMs`.
  */
-export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOptions): Handler<ApiEnv> {
+export function postEvents({
+  sink,
+  limits,
+  metrics,
+  logger,
+  now,
+  respond = (c, answer) => c.json(answer, 202),
+}: PostEventsOptions): Handler<ApiEnv> {
   return async function postEvents(c) {
     const receivedAt = now();
     const site = c.get('site');
@@ -101,6 +113,6 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
       });
     }
     metrics.eventsAccepted.inc(messages.length);
-    return c.json(answer, 202);
+    return respond(c, answer);
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * A Segment or PostHog batch after mapping: events in the POST /events form, ready for the
+ * same validation as any other event, plus what the mapping itself refused.
+ */
+import type { FieldError, RejectedEvent } from '../../event-schema.js';
+
+/** An event in the POST /events form (the input of `validateBatch`, not yet validated). */
+export type EventInput = Record<string, unknown>;
+
+/** Why a client message cannot become an event. */
+export interface Refusal {
+  rejected: { errors: FieldError[]; reason: string };
+}
+
+/** One client message, mapped: an event, or why it cannot become one. */
+export type MappedMessage = { event: EventInput } | Refusal;
+
+/** What a mapper gives the shared ingest path. */
+export interface MappedBatch {
+  /** The events that could be mapped, in the client's order. */
+  events: EventInput[];
+  /** `events[i]` is the client's message number `origin[i]`. */
+  origin: number[];
+  /** The messages the mapping refused, with their index in the client's batch. */
+  rejected: RejectedEvent[];
+  /** The client's send time (ISO 8601), for the usual clock-skew correction. */
+  sentAt?: string;
+}
+
+/** Maps every message of a client batch with `map`, keeping each event's origin. */
+export function mapMessages(
+  messages: readonly unknown[],
+  map: (message: unknown) => MappedMessage,
+  sentAt: string | undefined,
+): MappedBatch {
+  const batch: MappedBatch = { events: [], origin: [], rejected: [] };
+  if (sentAt !== undefined) batch.sentAt = sentAt;
+  messages.forEach((message, index) => {
+    const mapped = map(message);
+    if ('event' in mapped) {
+      batch.events.push(mapped.event);
+      batch.origin.push(index);
+    } else {
+      batch.rejected.push({ index, ...mapped.rejected });
+    }
+  });
+  return batch;
+}
+
+/** A refusal by the mapping: one error, with a bounded reason code for the metrics. */
+export function refuse(path: string, message: string, reason: string): Refusal {
+  return { rejected: { errors: [{ path, message }], reason } };
+}
