@@ -5,7 +5,7 @@
  * its own ceiling, measured the same way as the Kafka-engine peer on the same messages.
  */
 import type { Kafka } from 'kafkajs';
-import { startConsumer } from '../consumer/run-consumer.js';
+import { startConsumer } from '../consumer/role.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { parseConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';

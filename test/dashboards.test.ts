@@ -24,7 +24,7 @@ import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
 import type { BuildOptions } from '../etl/build-options.js';
 import { parseFunnels } from '../etl/funnels.js';
-import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents, type FixtureEvent } from '../etl/testing.js';
+import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents, type FixtureEvent } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';

@@ -9,7 +9,7 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { RawEventMessage } from '../api/raw-event-message.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { insertRows } from '../consumer/insert-rows.js';
 import { readDeadLetters, type DeadLetterRecord } from '../consumer/dlq-reader.js';
 import { createKafka } from '../lib/kafka.js';

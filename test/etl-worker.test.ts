@@ -5,9 +5,9 @@
  */
 import { quickAddJob } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEtl } from '../etl/run-etl.js';
+import { startEtl } from '../etl/role.js';
 import { MART_NAMES } from '../etl/marts.js';
-import { fixtureEvents, insertEvents, lateClick } from '../etl/testing.js';
+import { fixtureEvents, insertEvents, lateClick } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createLogger } from '../lib/logger.js';
 import { queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';

@@ -10,7 +10,7 @@ import type { BuildOptions } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
 import { MART_NAMES } from '../etl/marts.js';
-import { FIXTURE_FUNNELS, fixtureEvents, insertEvents, lateClick } from '../etl/testing.js';
+import { FIXTURE_FUNNELS, fixtureEvents, insertEvents, lateClick } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';

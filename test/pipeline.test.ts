@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { startApi, type RunningApi } from '../api/server.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { startApi, type RunningApi } from '../api/role.js';
+import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
 import { findFreePort } from '../local/process-control.js';

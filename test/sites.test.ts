@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { type RunningApi, startApi } from '../api/server.js';
+import { type RunningApi, startApi } from '../api/role.js';
 import { createLogger } from '../lib/logger.js';
 import { findFreePort } from '../local/process-control.js';
 import { sleepUntil, testConfig, uniqueName } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import { TEST_KEY, testDeps } from '../testing.js';
+import { TEST_KEY, testDeps } from '../../test/support/api-doubles.js';
 
 describe('ops routes', () => {
   it('/healthz answers while the process lives', async () => {

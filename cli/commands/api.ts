@@ -1,4 +1,4 @@
-import { startApi } from '../../api/server.js';
+import { startApi } from '../../api/role.js';
 import { resolveEndpoints } from '../../local/services.js';
 import type { Command } from '../command.js';
 import { loadContext } from '../context.js';

@@ -1,7 +1,7 @@
 import { buildOptionsFromConfig } from '../../etl/build-options.js';
 import { buildMarts } from '../../etl/build-marts.js';
 import { isMartName, MART_NAMES, type MartName } from '../../etl/marts.js';
-import { createProgressBar } from '../../etl/progress-bar.js';
+import { createProgressBar } from '../progress-bar.js';
 import { createClickHouse } from '../../lib/clickhouse.js';
 import { createPgPool } from '../../lib/postgres.js';
 import { resolveEndpoints } from '../../local/services.js';

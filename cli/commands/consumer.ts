@@ -1,4 +1,4 @@
-import { startConsumer } from '../../consumer/run-consumer.js';
+import { startConsumer } from '../../consumer/role.js';
 import { resolveEndpoints } from '../../local/services.js';
 import type { Command } from '../command.js';
 import { loadContext } from '../context.js';

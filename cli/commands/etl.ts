@@ -1,4 +1,4 @@
-import { startEtl } from '../../etl/run-etl.js';
+import { startEtl } from '../../etl/role.js';
 import { resolveEndpoints } from '../../local/services.js';
 import type { Command } from '../command.js';
 import { loadContext } from '../context.js';

@@ -1,5 +1,5 @@
-import { startApi } from '../../api/server.js';
-import { startConsumer } from '../../consumer/run-consumer.js';
+import { startApi } from '../../api/role.js';
+import { startConsumer } from '../../consumer/role.js';
 import { ensureServices } from '../../local/services.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
@@ -56,7 +56,7 @@ export const startCommand: Command = {
       let apiUrl: string | undefined;
       if (roles.includes('etl')) {
         // Loaded only when asked for: graphile-worker is not needed by the other roles.
-        const { startEtl } = await import('../../etl/run-etl.js');
+        const { startEtl } = await import('../../etl/role.js');
         const etl = await startEtl({
           config,
           logger: logger('etl'),

@@ -9,7 +9,7 @@
  * comparable. Not a test: numbers depend on the machine.
  */
 import { performance } from 'node:perf_hooks';
-import { createUserAgentParser } from './user-agent.js';
+import { createUserAgentParser } from '../consumer/enrich/user-agent.js';
 
 const DRAWS = 100_000;
 const DISTINCT = 2_000;

@@ -9,11 +9,11 @@ import { parseConfig } from '../lib/config.js';
 import { createClickHouse } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { resolveEndpoints } from '../local/services.js';
-import { buildOptionsFromConfig } from './build-options.js';
-import { buildMarts } from './build-marts.js';
-import { parseFunnels } from './funnels.js';
-import { FIXTURE_FUNNELS } from './testing.js';
-import { ETL_CLICKHOUSE_SETTINGS } from './clickhouse-settings.js';
+import { buildOptionsFromConfig } from '../etl/build-options.js';
+import { buildMarts } from '../etl/build-marts.js';
+import { parseFunnels } from '../etl/funnels.js';
+import { FIXTURE_FUNNELS } from '../test/support/mart-fixtures.js';
+import { ETL_CLICKHOUSE_SETTINGS } from '../etl/clickhouse-settings.js';
 
 dotenv.config({ quiet: true });
 const count = Number(process.argv[2] ?? 100_000);

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createClickHouse } from '../lib/clickhouse.js';
-import type { EventRow } from './event-row.js';
-import { toClickHouseTime } from './event-row.js';
+import type { EventRow } from '../consumer/event-row.js';
+import { toClickHouseTime } from '../consumer/event-row.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
