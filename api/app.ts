@@ -29,7 +29,7 @@ export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
-const ROUTES = ['/events', '/healthz', '/readyz', '/metrics'] as const;
+const ROUTES = ['/events', '/healthz', '/readyz'] as const;
 
 /**
  * Build the API. Throws at once on an invalid limit override (naming the key).
@@ -51,7 +51,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use(accessLog({ logger, metrics, routes: ROUTES }));
 
   const opsOptions = deps.isReady ? { isReady: deps.isReady } : {};
-  app.route('/', createOpsRoutes({ registry, readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
+  app.route('/', createOpsRoutes({ readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
 
   app.use(
     '/events',

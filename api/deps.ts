@@ -66,7 +66,7 @@ export interface ApiDeps {
   sink: EventSink;
   sites: SiteResolver;
   logger: Logger;
-  /** Metrics are registered here; `/metrics` serves this registry. */
+  /** Metrics are registered here; the api role serves this registry on its own metrics address. */
   registry: Registry;
   /** `/readyz` answers 200 when this resolves true (e.g. the producer is connected). */
   isReady?: () => Promise<boolean>;

@@ -14,7 +14,15 @@ import { insertRows } from '../consumer/insert-rows.js';
 import { readDeadLetters, type DeadLetterRecord } from '../consumer/dlq-reader.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
+import {
+  isolatedPipelineEnv,
+  queryRows,
+  sleepUntil,
+  testClickHouse,
+  testConfig,
+  testEndpoints,
+  uniqueName,
+} from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -28,13 +36,7 @@ describe('dead letters', () => {
   beforeAll(async () => {
     Object.assign(env, inject('testEnv'), await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' }));
     const config = testConfig(env);
-    consumer = await startConsumer({
-      config,
-      logger: createLogger('error', 'test'),
-      clickhouseUrl: inject('clickhouseUrl'),
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-    });
+    consumer = await startConsumer({ config, endpoints: testEndpoints(), logger: createLogger('error', 'test') });
   });
 
   afterAll(async () => {

@@ -1,27 +1,23 @@
 /**
- * Operations endpoints: `/healthz` (the process answers), `/readyz` (it can do its job:
- * the injected check, typically "the Kafka producer is connected"), `/metrics` (Prometheus).
+ * Operations endpoints on the ingest port, for load balancers: `/healthz` (the process
+ * answers) and `/readyz` (it can do its job: the injected check, typically "the Kafka
+ * producer is connected"). `/metrics` is not here: the api role serves it on an address
+ * of its own (API_METRICS_HOST:API_METRICS_PORT), so the public port never shows it.
  */
 import { Hono } from 'hono';
-import type { Registry } from 'prom-client';
 import { withDeadline } from '../deadline.js';
 import type { ApiEnv } from '../env.js';
 
 /** What {@link createOpsRoutes} needs. */
 export interface OpsRoutesOptions {
-  registry: Registry;
   /** Readiness check; defaults to always ready. A throw or a hang counts as not ready. */
   isReady?: () => Promise<boolean>;
   /** How long `isReady` may take. */
   readyTimeoutMs?: number;
 }
 
-/** A sub-app with the three GET routes, mounted at `/` by `createApp`. */
-export function createOpsRoutes({
-  registry,
-  isReady = async () => true,
-  readyTimeoutMs = 2000,
-}: OpsRoutesOptions): Hono<ApiEnv> {
+/** A sub-app with the two GET routes, mounted at `/` by `createApp`. */
+export function createOpsRoutes({ isReady = async () => true, readyTimeoutMs = 2000 }: OpsRoutesOptions): Hono<ApiEnv> {
   const ops = new Hono<ApiEnv>();
 
   ops.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -37,11 +33,6 @@ export function createOpsRoutes({
           ? 'check timed out'
           : 'check failed';
     return c.json({ status: 'not_ready', reason }, 503);
-  });
-
-  ops.get('/metrics', async (c) => {
-    const body = await registry.metrics();
-    return c.body(body, 200, { 'Content-Type': registry.contentType });
   });
 
   return ops;
