@@ -12,7 +12,7 @@ import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
 import type { EventRow } from '../consumer/event-row.js';
-import { toClickHouseTime } from '../consumer/event-row.js';
+import { clickHouseTime } from '../lib/time.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
@@ -29,8 +29,8 @@ function row(i: number): EventRow {
     user_id: '',
     anonymous_id: '',
     visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
-    ts: toClickHouseTime(now),
-    received_at: toClickHouseTime(now),
+    ts: clickHouseTime(now),
+    received_at: clickHouseTime(now),
     url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
     host: 'shop.example',
     path: `/catalog/${i % 300}`,

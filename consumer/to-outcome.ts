@@ -12,8 +12,8 @@ import { splitPayload } from './enrich/properties.js';
 import { classifyReferrer } from './enrich/referrer.js';
 import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
-import { utcDay, visitorId } from './enrich/visitor.js';
-import { toClickHouseTime } from './event-row.js';
+import { clickHouseTime, utcDay } from '../lib/time.js';
+import { visitorId } from './enrich/visitor.js';
 import type { MessageOutcome, SourcePosition } from './outcome.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +46,11 @@ export function parseRawMessage(value: Buffer | null): RawEventMessage | string 
   return m as RawEventMessage;
 }
 
-/** The UTC day whose salt a message needs (the day the server received it). */
+/**
+ * The UTC day whose salt a message needs: the day the server received it, not the client's
+ * `created_at`, so a client with a wrong clock cannot pick which day's salt (and thus which
+ * visitor) it lands in.
+ */
 export function saltDay(message: RawEventMessage): string {
   return utcDay(new Date(message.received_at));
 }
@@ -99,8 +103,8 @@ export function toOutcome(
       visitor_id: e.user_id
         ? `u:${e.user_id}`
         : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
-      ts: toClickHouseTime(ts),
-      received_at: toClickHouseTime(new Date(message.received_at)),
+      ts: clickHouseTime(ts),
+      received_at: clickHouseTime(new Date(message.received_at)),
       url: page.url,
       host: page.host,
       path: page.path,
