@@ -1,5 +1,5 @@
 /**
- * The POST /events contract (DESIGN.md, "The wire contract"), one test per row, through
+ * The POST /events contract (every answer in api/README.md), one test per row, through
  * `app.request()` with no server: status AND body every time.
  */
 import { gzipSync } from 'node:zlib';

@@ -67,10 +67,10 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The defaults. Body, batch, id, url and payload limits are the contract's numbers
- * (DESIGN.md, issue 3); rate limits are sized for beacon traffic: a browser sends a
- * batch every few seconds, so 50 req/s per IP only stops floods, while a busy site
- * (many visitors, one key) gets 500 req/s.
+ * The defaults. Body, batch, id, url and payload limits are the numbers the POST /events
+ * contract promises clients (api/README.md); rate limits are sized for beacon traffic: a
+ * browser sends a batch every few seconds, so 50 req/s per IP only stops floods, while a
+ * busy site (many visitors, one key) gets 500 req/s.
  */
 export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxBodyBytes: 1 * MiB,
