@@ -8,7 +8,7 @@
  * rejected after reading ~8 KiB of it rather than serialized whole.
  */
 
-/** Outcome of {@link measureJson}. `bytes` is exact when `ok`, a lower bound otherwise. */
+/** The result of {@link measureJson}. `bytes` is exact when `ok`, a lower bound otherwise. */
 export type JsonMeasure =
   | { ok: true; bytes: number; depth: number }
   | { ok: false; reason: 'too_large' | 'too_deep'; bytes: number };

@@ -24,14 +24,10 @@ export function createOpsRoutes({ isReady = async () => true, readyTimeoutMs = 2
 
   ops.get('/readyz', async (c) => {
     const ready = await withDeadline(isReady, readyTimeoutMs);
-    if (ready.outcome === 'ok' && ready.value === true) return c.json({ status: 'ready' });
+    if (ready.kind === 'ok' && ready.value === true) return c.json({ status: 'ready' });
     // A load balancer polls this: 503 takes the replica out of rotation, it is no error.
     const reason =
-      ready.outcome === 'ok'
-        ? 'check returned false'
-        : ready.outcome === 'timeout'
-          ? 'check timed out'
-          : 'check failed';
+      ready.kind === 'ok' ? 'check returned false' : ready.kind === 'timeout' ? 'check timed out' : 'check failed';
     return c.json({ status: 'not_ready', reason }, 503);
   });
 
