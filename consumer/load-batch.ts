@@ -7,7 +7,7 @@ import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
-import { type DeadLetter, sendDeadLetters } from './dead-letters.js';
+import { type DeadLetter, sendDeadLetters } from './dead-letter.js';
 import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';

@@ -11,7 +11,7 @@ import { inject } from 'vitest';
 import type { RawEventMessage } from '../api/raw-event-message.js';
 import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { insertRows } from '../consumer/insert-rows.js';
-import { readDeadLetters, type DeadLetterRecord } from '../consumer/dlq-reader.js';
+import { readDeadLetters, type DeadLetterRecord } from '../consumer/dead-letter-reader.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import {

@@ -1,5 +1,5 @@
 import { Partitioners } from 'kafkajs';
-import { readDeadLetters } from '../../consumer/dlq-reader.js';
+import { readDeadLetters } from '../../consumer/dead-letter-reader.js';
 import { createKafka } from '../../lib/kafka.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';

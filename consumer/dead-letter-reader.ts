@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { DLQ_HEADERS } from './dead-letters.js';
+import { DLQ_HEADERS } from './dead-letter.js';
 
 export interface DeadLetterRecord {
   partition: number;
