@@ -6,6 +6,8 @@
  */
 import { ClickHouseError } from '@clickhouse/client';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
+import { clickHouseDetail } from './dead-letter.js';
+import type { DeadLetterReason } from './outcome.js';
 
 /**
  * Server error codes that mean "this data is bad", not "the server is unwell".
@@ -34,7 +36,7 @@ export function isContentError(error: unknown): error is ClickHouseError {
 
 export interface InsertOutcome<R> {
   inserted: number;
-  rejected: Array<{ row: R; reason: string }>;
+  rejected: Array<{ row: R; reason: DeadLetterReason }>;
 }
 
 /**
@@ -69,7 +71,15 @@ export async function insertRows<R extends object>(
   } catch (error) {
     if (!isContentError(error)) throw error;
     if (rows.length === 1)
-      return { inserted: 0, rejected: [{ row: rows[0]!, reason: `clickhouse ${error.code}: ${error.message}` }] };
+      return {
+        inserted: 0,
+        rejected: [
+          {
+            row: rows[0]!,
+            reason: { code: 'clickhouse_rejected', detail: clickHouseDetail(error.code, error.message) },
+          },
+        ],
+      };
     const middle = Math.ceil(rows.length / 2);
     const halves = [rows.slice(0, middle), rows.slice(middle)];
     const outcomes = [];

@@ -81,7 +81,7 @@ export function createBatchLoader(deps: LoadBatchDeps) {
       onError: (error, attempt) =>
         logger.warn({ err: error, attempt, letters: letters.length }, 'dlq_send_failed_retrying'),
     });
-    for (const letter of letters) metrics.dlq.inc({ reason: letter.reason.split(':')[0]!.slice(0, 40) });
+    for (const letter of letters) metrics.dlq.inc({ reason: letter.reason.code });
 
     metrics.rowsInserted.inc(result.inserted);
     metrics.batchRows.observe(rows.length);

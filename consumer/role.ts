@@ -62,21 +62,21 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
   const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
   const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
     const parsed = batch.messages.map((m) => {
-      const message = parseRawMessage(m.value);
+      const result = parseRawMessage(m.value);
       return {
         source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
-        message,
-        day: typeof message === 'string' ? '' : saltDay(message),
+        result,
+        day: result.ok ? saltDay(result.message) : '',
       };
     });
     // Load the (usually one) salt this batch needs before the synchronous mapping.
     const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
     const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
     return parsed.map(
-      ({ source, message, day }): MessageOutcome =>
-        typeof message === 'string'
-          ? { kind: 'dlq', reason: message, source }
-          : toOutcome(message, source, outcomeDeps, salts.get(day)!),
+      ({ source, result, day }): MessageOutcome =>
+        result.ok
+          ? toOutcome(result.message, source, outcomeDeps, salts.get(day)!)
+          : { kind: 'dlq', reason: result.reason, source },
     );
   };
 

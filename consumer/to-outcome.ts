@@ -14,7 +14,7 @@ import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
 import { clickHouseTime, utcDay } from '../lib/time.js';
 import { visitorId } from './enrich/visitor.js';
-import type { MessageOutcome, SourcePosition } from './outcome.js';
+import type { DeadLetterReason, MessageOutcome, SourcePosition } from './outcome.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,26 +24,31 @@ export interface ToOutcomeDeps {
   maxEventAgeMs: number;
 }
 
-/** Parses and checks a message value; returns the reason when it is not a usable v1 message. */
-export function parseRawMessage(value: Buffer | null): RawEventMessage | string {
-  if (!value) return 'invalid_message: empty value';
+/** A message value, checked: the message, or why it cannot be used. */
+export type ParsedMessage = { ok: true; message: RawEventMessage } | { ok: false; reason: DeadLetterReason };
+
+const invalid = (detail: string): ParsedMessage => ({ ok: false, reason: { code: 'invalid_message', detail } });
+
+/** Parses and checks a message value; says why when it is not a usable v1 message. */
+export function parseRawMessage(value: Buffer | null): ParsedMessage {
+  if (!value) return invalid('empty value');
   let message: unknown;
   try {
     message = JSON.parse(value.toString('utf8'));
   } catch (error) {
-    return `invalid_json: ${(error as Error).message}`;
+    return { ok: false, reason: { code: 'invalid_json', detail: (error as Error).message } };
   }
   const m = message as Partial<RawEventMessage> | null;
-  if (!m || typeof m !== 'object') return 'invalid_message: not an object';
-  if (m.v !== 1) return `invalid_message: unsupported version ${JSON.stringify(m.v)}`;
-  if (typeof m.site_id !== 'string' || m.site_id === '') return 'invalid_message: site_id missing';
+  if (!m || typeof m !== 'object') return invalid('not an object');
+  if (m.v !== 1) return invalid(`unsupported version ${JSON.stringify(m.v)}`);
+  if (typeof m.site_id !== 'string' || m.site_id === '') return invalid('site_id missing');
   if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at)))
-    return 'invalid_message: received_at missing or invalid';
+    return invalid('received_at missing or invalid');
   const e = m.event;
-  if (!e || typeof e !== 'object') return 'invalid_message: event missing';
-  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return 'invalid_message: event.event_id is not a UUID';
-  if (typeof e.type !== 'string' || e.type === '') return 'invalid_message: event.type missing';
-  return m as RawEventMessage;
+  if (!e || typeof e !== 'object') return invalid('event missing');
+  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return invalid('event.event_id is not a UUID');
+  if (typeof e.type !== 'string' || e.type === '') return invalid('event.type missing');
+  return { ok: true, message: m as RawEventMessage };
 }
 
 /**

@@ -45,7 +45,7 @@ export const dlqCommand: Command = {
         visit: (r) => {
           const preview = (r.value?.toString('utf8') ?? '').replace(/\s+/g, ' ').slice(0, 120);
           process.stdout.write(
-            `${r.failedAt.toISOString()}\t${r.sourceTopic}/${r.sourcePartition}@${r.sourceOffset}\t${r.reason}\t${preview}\n`,
+            `${r.failedAt.toISOString()}\t${r.sourceTopic}/${r.sourcePartition}@${r.sourceOffset}\t${r.reason.code}: ${r.reason.detail}\t${preview}\n`,
           );
         },
       });
