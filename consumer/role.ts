@@ -11,7 +11,7 @@ import { createPgPool } from '../lib/postgres.js';
 import { type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createConsumerLoop } from './consumer-loop.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
-import { createBatchLoader } from './load-batch.js';
+import { createBatchLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
