@@ -1,7 +1,8 @@
 /**
- * Loads one flushed batch: rows into ClickHouse, bad messages into the DLQ. Retries the
- * ClickHouse insert while the server is unreachable (capped backoff, no busy loop); only
- * when this resolves may the caller commit the batch's offsets.
+ * Loads one flush (what the flush buffer hands over at once: the outcomes of one or more
+ * partition batches): rows into ClickHouse as one insert, dead letters into the DLQ.
+ * Retries the ClickHouse insert while the server is unreachable (capped backoff, no busy
+ * loop); only when this resolves may the caller commit the flushed batches' offsets.
  */
 import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
@@ -9,11 +10,12 @@ import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.js';
 import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
+import { dedupToken } from './dedup-token.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
 
-export interface LoadBatchDeps {
+export interface LoadFlushDeps {
   clickhouse: ClickHouseClient;
   producer: Producer;
   table: string;
@@ -25,30 +27,10 @@ export interface LoadBatchDeps {
   signal: AbortSignal;
 }
 
-/**
- * A token naming exactly this batch's offsets: the same range retried (after a timeout
- * whose insert did land) is dropped by ClickHouse instead of loaded twice.
- */
-export function dedupToken(outcomes: MessageOutcome[]): string {
-  const ranges = new Map<number, { first: bigint; last: bigint }>();
-  for (const { source } of outcomes) {
-    const offset = BigInt(source.offset);
-    const range = ranges.get(source.partition);
-    if (!range) ranges.set(source.partition, { first: offset, last: offset });
-    else {
-      if (offset < range.first) range.first = offset;
-      if (offset > range.last) range.last = offset;
-    }
-  }
-  return [...ranges.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([p, r]) => `${p}:${r.first}-${r.last}`)
-    .join(',');
-}
-
-export function createBatchLoader(deps: LoadBatchDeps) {
+/** Makes the function the flush buffer calls with each flush. */
+export function createFlushLoader(deps: LoadFlushDeps) {
   const { clickhouse, producer, metrics, logger, signal } = deps;
-  return async function loadBatch(outcomes: MessageOutcome[]): Promise<void> {
+  return async function loadFlush(outcomes: MessageOutcome[]): Promise<void> {
     const rows: EventRow[] = [];
     const letters: DeadLetter[] = [];
     for (const outcome of outcomes) {

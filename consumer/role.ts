@@ -11,7 +11,7 @@ import { createPgPool } from '../lib/postgres.js';
 import { type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createConsumerLoop } from './consumer-loop.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
-import { createBatchLoader } from './load-flush.js';
+import { createFlushLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
@@ -41,7 +41,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
   const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
   const shutdown = new AbortController();
 
-  const loadBatch = createBatchLoader({
+  const loadFlush = createFlushLoader({
     clickhouse,
     producer,
     table: 'events',
@@ -56,7 +56,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     flushMs: config.consumer.flushMs,
     flushBytes: config.consumer.flushBytes,
     sizeOf: (outcome) => outcome.source.value?.length ?? 0,
-    flush: loadBatch,
+    flush: loadFlush,
   });
 
   const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
