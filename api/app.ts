@@ -1,6 +1,6 @@
 /**
  * The ingestion API as a Hono app, built from injected dependencies, with no listener:
- * `server.ts` serves it, tests call `app.request()`.
+ * `role.ts` serves it, tests call `app.request()`.
  *
  * POST /events passes, in order (cheapest refusals first, and nothing costly before the
  * client is known):

@@ -1,7 +1,7 @@
 /**
  * What the HTTP layer needs from the outside world, as interfaces.
  *
- * The API never builds a Kafka producer, a Postgres pool or a logger itself: `server.ts`
+ * The API never builds a Kafka producer, a Postgres pool or a logger itself: `role.ts`
  * (and the tests) construct real or fake implementations and hand them to `createApp`.
  * That keeps this folder testable with `app.request()` and no network.
  */

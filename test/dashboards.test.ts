@@ -2,7 +2,7 @@
  * Every provisioned dashboard, as Grafana would run it: the JSON files load and agree with
  * their specs, point at the provisioned datasources, every variable resolves, and every
  * ClickHouse panel's SQL — variables and plugin macros expanded (dashboards/grafana-macros.ts)
- * — runs against ClickHouse seeded with the marts fixture (etl/testing.ts), built marts and
+ * — runs against ClickHouse seeded with the marts fixture (test/support/mart-fixtures.ts), built marts and
  * live events, returning rows with the columns its panel type needs.
  * Prometheus panels are checked statically: their metrics must exist in the code.
  */

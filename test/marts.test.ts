@@ -1,5 +1,5 @@
 /**
- * Every mart built from a hand-made event set (etl/testing.ts) equals hand-computed rows:
+ * Every mart built from a hand-made event set (test/support/mart-fixtures.ts) equals hand-computed rows:
  * duplicates (same day and across midnight), a bot, a session without session_id, a
  * session crossing midnight, conversions with and without a click in the window, and a
  * late event. Builds run twice and concurrently give identical marts.
