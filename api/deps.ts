@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ApiLimits } from './limits.js';
+import type { ApiLimitsOverrides } from './limits.js';
 
 /** One Kafka message as the API hands it to the sink: `key` picks the partition. */
 export interface SinkMessage {
@@ -70,7 +70,7 @@ export interface ApiDeps {
   registry: Registry;
   /** `/readyz` answers 200 when this resolves true (e.g. the producer is connected). */
   isReady?: () => Promise<boolean>;
-  /** Overrides for {@link ApiLimits}; nested `rateLimit` objects are merged too. */
+  /** Overrides of the limits in limits.ts; nested `rateLimit` objects are merged too. */
   limits?: ApiLimitsOverrides;
   /**
    * Honour `X-Forwarded-For` for the client IP. Only set this behind a proxy that
@@ -81,12 +81,3 @@ export interface ApiDeps {
   /** Milliseconds since the epoch; injectable so tests control time. */
   now?: () => number;
 }
-
-/** Partial {@link ApiLimits}, one level deep for the nested rate-limit settings. */
-export type ApiLimitsOverrides = Partial<Omit<ApiLimits, 'rateLimit'>> & {
-  rateLimit?: {
-    perKey?: Partial<ApiLimits['rateLimit']['perKey']>;
-    perIp?: Partial<ApiLimits['rateLimit']['perIp']>;
-    maxBuckets?: number;
-  };
-};

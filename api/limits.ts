@@ -4,8 +4,6 @@
  * Every number the API enforces lives here so that config can override it and tests can
  * shrink it (the fuzz test runs with small limits to reach the edges cheaply).
  */
-import type { ApiLimitsOverrides } from './deps.js';
-
 /** A token bucket: `burst` requests at once, refilled at `perSecond` requests per second. */
 export interface TokenBucketLimit {
   burst: number;
@@ -92,6 +90,15 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
     maxBuckets: 100_000,
   }),
 });
+
+/** Partial {@link ApiLimits}, one level deep for the nested rate-limit settings. */
+export type ApiLimitsOverrides = Partial<Omit<ApiLimits, 'rateLimit'>> & {
+  rateLimit?: {
+    perKey?: Partial<ApiLimits['rateLimit']['perKey']>;
+    perIp?: Partial<ApiLimits['rateLimit']['perIp']>;
+    maxBuckets?: number;
+  };
+};
 
 /**
  * Defaults with `overrides` applied (nested rate-limit settings merged field by field).
