@@ -33,6 +33,7 @@ describe('dead-letter reasons on the record', () => {
       'clickhouse 27: Cannot parse input:\nexpected "," before: x',
       { code: 'clickhouse_rejected', detail: 'ClickHouse error 27: Cannot parse input:\nexpected "," before: x' },
     ],
+    ['insert_error: socket hang up', { code: 'insert_error', detail: 'socket hang up' }],
     ['something else entirely', { code: 'unknown', detail: 'something else entirely' }],
     ['', { code: 'unknown', detail: '' }],
   ])('older record %j is read as %j', (header, expected) => {

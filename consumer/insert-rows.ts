@@ -1,37 +1,24 @@
 /**
  * Inserts rows into ClickHouse. When ClickHouse rejects a block for its *content* (a value
  * it cannot parse), the bad rows are isolated (insert-bisection.ts): they come back as
- * rejects (for the DLQ) and the rest is loaded. Any other failure (server down, timeout)
- * is thrown, for the caller to retry the whole block.
+ * rejects (for the DLQ) and the rest is loaded. A transient failure (server down, timeout)
+ * is thrown, for the caller to retry the whole block; so is an error of unknown kind, until
+ * the caller has seen it often enough to ask for bisection (see insert-errors.ts).
  */
-import { ClickHouseError } from '@clickhouse/client';
+import type { ClickHouseError } from '@clickhouse/client';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { clickHouseDetail } from './dead-letter.js';
 import { insertBisecting, type InsertResult } from './insert-bisection.js';
+import { classifyInsertError } from './insert-errors.js';
+import type { DeadLetterReason } from './outcome.js';
 
-/**
- * Server error codes that mean "this data is bad", not "the server is unwell".
- * Branch on codes, never on message text (ClickHouse/clickhouse-js style).
- */
-const CONTENT_ERROR_CODES = new Set([
-  '6', // CANNOT_PARSE_TEXT
-  '26', // CANNOT_PARSE_QUOTED_STRING
-  '27', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
-  '38', // CANNOT_PARSE_DATE
-  '41', // CANNOT_PARSE_DATETIME
-  '53', // TYPE_MISMATCH
-  '69', // ARGUMENT_OUT_OF_BOUND
-  '70', // CANNOT_CONVERT_TYPE
-  '72', // CANNOT_PARSE_NUMBER
-  '117', // INCORRECT_DATA
-  '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
-  '376', // CANNOT_PARSE_UUID
-  '407', // DECIMAL_OVERFLOW
-  '691', // UNKNOWN_ELEMENT_OF_ENUM
-]);
-
-export function isContentError(error: unknown): error is ClickHouseError {
-  return error instanceof ClickHouseError && CONTENT_ERROR_CODES.has(error.code);
+export interface InsertRowsOptions {
+  /**
+   * Treat an error of unknown kind like a content error (split and dead-letter) instead of
+   * throwing it. A transient error met while splitting is still thrown: the whole block is
+   * retried later, and the halves already loaded are dropped as duplicates by their tokens.
+   */
+  bisectUnknown?: boolean;
 }
 
 /**
@@ -52,6 +39,7 @@ export function insertRows<R extends object>(
   columns: ReadonlyArray<keyof R & string>,
   rows: R[],
   dedupToken?: string,
+  { bisectUnknown = false }: InsertRowsOptions = {},
 ): Promise<InsertResult<R>> {
   return insertBisecting(
     rows,
@@ -66,11 +54,20 @@ export function insertRows<R extends object>(
           clickhouse_settings: token ? { insert_deduplication_token: token } : {},
         });
       },
-      rejectionReason: (error) =>
-        isContentError(error)
-          ? { code: 'clickhouse_rejected', detail: clickHouseDetail(error.code, error.message) }
-          : undefined,
+      rejectionReason: (error) => {
+        const kind = classifyInsertError(error);
+        if (kind === 'transient' || (kind === 'unknown' && !bisectUnknown)) return undefined;
+        return rejectReason(error);
+      },
     },
     dedupToken,
   );
+}
+
+/** Why rows a split could not load are dead-lettered: ClickHouse's answer, or another error. */
+function rejectReason(error: unknown): DeadLetterReason {
+  const { code, message } = error as Partial<ClickHouseError>;
+  return code === undefined
+    ? { code: 'insert_error', detail: String(message ?? error) }
+    : { code: 'clickhouse_rejected', detail: clickHouseDetail(code, String(message)) };
 }

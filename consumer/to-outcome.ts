@@ -7,6 +7,7 @@
  * an outcome, never an exception.
  */
 import type { RawEventMessage } from '../api/raw-event-message.js';
+import { mayHoldLoneSurrogates, repairLoneSurrogates } from '../lib/well-formed-text.js';
 import { correctEventTime } from './enrich/event-time.js';
 import { splitPayload } from './enrich/properties.js';
 import { classifyReferrer } from './enrich/referrer.js';
@@ -33,11 +34,15 @@ const invalid = (detail: string): ParsedMessage => ({ ok: false, reason: { code:
 export function parseRawMessage(value: Buffer | null): ParsedMessage {
   if (!value) return invalid('empty value');
   let message: unknown;
+  const text = value.toString('utf8');
   try {
-    message = JSON.parse(value.toString('utf8'));
+    message = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: { code: 'invalid_json', detail: (error as Error).message } };
   }
+  // Records written before the API repaired lone surrogates (or by another producer) would
+  // make ClickHouse refuse the whole insert: repaired here the same way.
+  if (mayHoldLoneSurrogates(text)) repairLoneSurrogates(message);
   const m = message as Partial<RawEventMessage> | null;
   if (!m || typeof m !== 'object') return invalid('not an object');
   if (m.v !== 1) return invalid(`unsupported version ${JSON.stringify(m.v)}`);
