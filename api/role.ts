@@ -12,6 +12,13 @@ import { createSiteStore } from '../lib/sites.js';
 import { createApp } from './app.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
+import { loadDemoPage } from './routes/demo.js';
+import { buildSdkScript } from './sdk-script.js';
+
+export interface ApiRoleOptions {
+  /** Serve the demo shop at `/demo`, posting with this write key (`clickstream start` does). */
+  demoWriteKey?: string;
+}
 
 export interface RunningApi {
   /** Where POST /events, /healthz and /readyz answer. */
@@ -23,12 +30,21 @@ export interface RunningApi {
 }
 
 /** Starts the api role; resolves once both of its servers listen. */
-export async function startApi({ config, endpoints, logger }: RoleDeps): Promise<RunningApi> {
+export async function startApi(
+  { config, endpoints, logger }: RoleDeps,
+  { demoWriteKey }: ApiRoleOptions = {},
+): Promise<RunningApi> {
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
   const sink = createKafkaSink(kafka, config.kafka.topicRaw);
   const pool = createPgPool(endpoints.databaseUrl, (error) =>
     logger.warn({ err: error }, 'postgres_idle_client_error'),
   );
+  // Built before listening: a server that answers /events but 404s /sdk.js would break
+  // every site silently, so a broken SDK build stops the start with esbuild's message.
+  const sdkScript = await buildSdkScript().catch((error: Error) => {
+    throw new Error(`api: cannot build the browser SDK (sdk/src) for /sdk.js: ${error.message}`, { cause: error });
+  });
+  const demoPage = demoWriteKey === undefined ? undefined : await loadDemoPage(demoWriteKey);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
   const app = createApp({
@@ -39,6 +55,8 @@ export async function startApi({ config, endpoints, logger }: RoleDeps): Promise
     isReady: () => sink.isReady(),
     limits: config.api.limits,
     trustProxy: config.api.trustProxy,
+    sdkScript,
+    ...(demoPage === undefined ? {} : { demoPage }),
   });
 
   // Not fatal when Kafka is down at start: requests get 503 until it is back.
