@@ -1,5 +1,5 @@
 /**
- * The POST /events contract (DESIGN.md, "The wire contract"), one test per row, through
+ * The POST /events contract (every answer in api/README.md), one test per row, through
  * `app.request()` with no server: status AND body every time.
  */
 import { gzipSync } from 'node:zlib';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import type { ApiDeps } from './deps.js';
 import type { RawEventMessage } from './raw-event-message.js';
-import { TEST_KEY, testDeps } from './testing.js';
+import { TEST_KEY, testDeps } from '../test/support/api-doubles.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const ORIGIN = 'https://shop.example';

@@ -1,6 +1,6 @@
 /**
  * The ingestion API as a Hono app, built from injected dependencies, with no listener:
- * `server.ts` serves it, tests call `app.request()`.
+ * `role.ts` serves it, tests call `app.request()`.
  *
  * POST /events passes, in order (cheapest refusals first, and nothing costly before the
  * client is known):
@@ -43,7 +43,6 @@ const ROUTES = [
   '/events',
   '/healthz',
   '/readyz',
-  '/metrics',
   '/sdk.js',
   '/demo',
   ...SEGMENT_POST_PATHS,
@@ -70,7 +69,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use(accessLog({ logger, metrics, routes: ROUTES }));
 
   const opsOptions = deps.isReady ? { isReady: deps.isReady } : {};
-  app.route('/', createOpsRoutes({ registry, readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
+  app.route('/', createOpsRoutes({ readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
   if (deps.sdkScript) app.get('/sdk.js', sdkScript(deps.sdkScript));
   if (deps.demoPage) app.get('/demo/*', demoPage(deps.demoPage)).get('/demo', demoPage(deps.demoPage));
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { SDK_MAX_AGE_SECONDS } from './routes/sdk-script.js';
 import { buildSdkScript, bundleSdk, type SdkScript } from './sdk-script.js';
-import { testDeps } from './testing.js';
+import { testDeps } from '../test/support/api-doubles.js';
 
 /** What CI refuses; the target is 3 KB. */
 const GZIP_LIMIT_BYTES = 4096;

@@ -3,14 +3,12 @@
  * own, a site whose allowed origin is a local test web site, and one Chromium. Test pages
  * live under `/t/<name>/`, so each test reads back only its own rows.
  */
-import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startApi, type RunningApi } from '../api/server.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { startApi, type RunningApi } from '../api/role.js';
+import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
-import { findFreePort } from '../local/process-control.js';
 import { launchChromium, sdkTag, startTestSite, type TestSite } from './browser.js';
 import {
   isolatedPipelineEnv,
@@ -18,6 +16,7 @@ import {
   sleepUntil,
   testClickHouse,
   testConfig,
+  testEndpoints,
   uniqueName,
   withPgClient,
 } from './helpers.js';
@@ -71,17 +70,11 @@ export async function startSdkStack(): Promise<SdkStack> {
   const web = await startTestSite((path) => pages.get(path) ?? null);
   const site = uniqueName('sdk').replace(/_/g, '-');
   const key = (await withPgClient((c) => createSiteStore(c).add(site, [web.origin]))).key;
-  const config = testConfig(
-    await isolatedPipelineEnv({ API_PORT: String(await findFreePort()), CONSUMER_FLUSH_MS: '100' }),
-  );
+  const config = testConfig(await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' }));
   const logger = createLogger('warn', 'test');
-  const endpoints = {
-    databaseUrl: inject('databaseUrl'),
-    kafkaBrokers: inject('kafkaBrokers'),
-    clickhouseUrl: inject('clickhouseUrl'),
-  };
-  const api = await startApi({ config, logger, ...endpoints });
-  const consumer: RunningConsumer = await startConsumer({ config, logger, ...endpoints });
+  const endpoints = testEndpoints();
+  const api = await startApi({ config, logger, endpoints });
+  const consumer: RunningConsumer = await startConsumer({ config, logger, endpoints });
   const browser = await launchChromium();
   const clickhouse = testClickHouse();
   const rows = (prefix: string) =>

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
 import type { RawEventMessage } from '../../raw-event-message.js';
-import { TEST_KEY, testDeps } from '../../testing.js';
+import { TEST_KEY, testDeps } from '../../../test/support/api-doubles.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const ORIGIN = 'https://shop.example';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
 import type { ApiDeps } from '../../deps.js';
 import type { RawEventMessage } from '../../raw-event-message.js';
-import { TEST_KEY, testDeps } from '../../testing.js';
+import { TEST_KEY, testDeps } from '../../../test/support/api-doubles.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');

@@ -3,57 +3,45 @@
  * with a small HTTP server for /healthz and /metrics. `clickstream consumer` runs one;
  * run up to as many as events.raw has partitions.
  */
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import type { EachBatchPayload } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import type { Config } from '../lib/config.js';
-import { createClickHouse } from '../lib/clickhouse.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
-import type { Logger } from '../lib/logger.js';
 import { createPgPool } from '../lib/postgres.js';
+import { type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createConsumerLoop } from './consumer-loop.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
-import { createBatchLoader } from './load-batch.js';
+import { createFlushLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
 import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
 import { createVisitorSalts } from './visitor-salts.js';
 
-export interface ConsumerDeps {
-  config: Config;
-  clickhouseUrl: string;
-  databaseUrl: string;
-  kafkaBrokers: string[];
-  logger: Logger;
-}
-
 export interface RunningConsumer {
   url: string;
   stop(): Promise<void>;
 }
 
-export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer> {
-  const { config, logger } = deps;
+/** Starts the consumer role; resolves once it has joined the group and serves /healthz. */
+export async function startConsumer({ config, endpoints, logger }: RoleDeps): Promise<RunningConsumer> {
   const metrics = createConsumerMetrics();
-  const clickhouse = createClickHouse({
-    url: deps.clickhouseUrl,
-    user: config.clickhouse.user,
-    password: config.clickhouse.password,
-    database: config.clickhouse.database,
-  });
-  const kafka = createKafka({ brokers: deps.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
+  const clickhouse = createClickHouse(clickhouseTarget(config, endpoints));
+  const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
   });
-  const pool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'postgres_idle_client_error'), 2);
+  const pool = createPgPool(
+    endpoints.databaseUrl,
+    (error) => logger.warn({ err: error }, 'postgres_idle_client_error'),
+    2,
+  );
   const visitorSalts = createVisitorSalts(pool);
   const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
   const shutdown = new AbortController();
 
-  const loadBatch = createBatchLoader({
+  const loadFlush = createFlushLoader({
     clickhouse,
     producer,
     table: 'events',
@@ -68,27 +56,27 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     flushMs: config.consumer.flushMs,
     flushBytes: config.consumer.flushBytes,
     sizeOf: (outcome) => outcome.source.value?.length ?? 0,
-    flush: loadBatch,
+    flush: loadFlush,
   });
 
   const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
   const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
     const parsed = batch.messages.map((m) => {
-      const message = parseRawMessage(m.value);
+      const result = parseRawMessage(m.value);
       return {
         source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
-        message,
-        day: typeof message === 'string' ? '' : saltDay(message),
+        result,
+        day: result.ok ? saltDay(result.message) : '',
       };
     });
     // Load the (usually one) salt this batch needs before the synchronous mapping.
     const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
     const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
     return parsed.map(
-      ({ source, message, day }): MessageOutcome =>
-        typeof message === 'string'
-          ? { kind: 'dlq', reason: message, source }
-          : toOutcome(message, source, outcomeDeps, salts.get(day)!),
+      ({ source, result, day }): MessageOutcome =>
+        result.ok
+          ? toOutcome(result.message, source, outcomeDeps, salts.get(day)!)
+          : { kind: 'dlq', reason: result.reason, source },
     );
   };
 
@@ -106,28 +94,21 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     logger,
   });
 
-  const app = new Hono();
-  app.get('/healthz', (c) => (loop.isHealthy() ? c.json({ status: 'ok' }) : c.json({ status: 'unhealthy' }, 503)));
-  app.get('/metrics', async (c) => {
-    const { hits, misses } = userAgents.stats();
-    metrics.uaCacheHitRatio.set(hits + misses === 0 ? 0 : hits / (hits + misses));
-    return c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
-  });
-  const server = serve({ fetch: app.fetch, hostname: config.consumer.host, port: config.consumer.port });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new Error(
-          `consumer: cannot listen on ${config.consumer.host}:${config.consumer.port} (${error.code}); set CONSUMER_PORT`,
-        ),
-      ),
-    );
-  });
+  const server = await startOpsServer(
+    { role: 'consumer', host: config.consumer.host, port: config.consumer.port, portVariable: 'CONSUMER_PORT' },
+    {
+      isHealthy: () => loop.isHealthy(),
+      registry: metrics.registry,
+      beforeScrape: () => {
+        const { hits, misses } = userAgents.stats();
+        metrics.uaCacheHitRatio.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+      },
+    },
+  );
 
   await producer.connect();
   await loop.start();
-  const url = `http://${config.consumer.host}:${config.consumer.port}`;
+  const { url } = server;
   logger.info({ url, topic: config.kafka.topicRaw, group: config.kafka.consumerGroup }, 'consumer_started');
 
   return {
@@ -143,7 +124,7 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
       clearTimeout(timer);
       shutdown.abort();
       await producer.disconnect().catch(() => {});
-      await new Promise((r) => server.close(r));
+      await server.close();
       await Promise.all([clickhouse.close(), pool.end()]);
       logger.info(userAgents.stats(), 'consumer_stopped');
     },

@@ -5,14 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { DLQ_HEADERS } from './dead-letters.js';
+import { DLQ_HEADERS, decodeReason, type StoredReason } from './dead-letter.js';
 
 export interface DeadLetterRecord {
   partition: number;
   offset: string;
   /** When the consumer gave up on it (header), else the Kafka timestamp. */
   failedAt: Date;
-  reason: string;
+  reason: StoredReason;
   sourceTopic: string;
   sourcePartition: string;
   sourceOffset: string;
@@ -24,6 +24,11 @@ const header = (headers: Record<string, unknown> | undefined, name: string): str
   const value = headers?.[name];
   return value === undefined ? '' : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 };
+
+/** The reason of a record, from this version's headers or an older record's one header. */
+function reasonOf(headers: Record<string, unknown> | undefined): StoredReason {
+  return decodeReason(header(headers, DLQ_HEADERS.reasonCode) || undefined, header(headers, DLQ_HEADERS.reason));
+}
 
 /** Calls `visit` for every dead letter at or after `since`, in offset order per partition. */
 export async function readDeadLetters(
@@ -61,7 +66,7 @@ export async function readDeadLetters(
                     partition: batch.partition,
                     offset: m.offset,
                     failedAt,
-                    reason: header(m.headers, DLQ_HEADERS.reason),
+                    reason: reasonOf(m.headers),
                     sourceTopic: header(m.headers, DLQ_HEADERS.topic),
                     sourcePartition: header(m.headers, DLQ_HEADERS.partition),
                     sourceOffset: header(m.headers, DLQ_HEADERS.offset),

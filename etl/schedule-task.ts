@@ -6,9 +6,9 @@
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { buildTaskName } from '../build-task.js';
-import { daysTouched } from '../day-window.js';
-import { MART_NAMES } from '../marts.js';
+import { buildTaskName } from './build-task.js';
+import { daysTouched } from './day-window.js';
+import { MART_NAMES } from './marts.js';
 
 const payloadSchema = z.object({
   hours: z.number().int().positive(),

@@ -10,7 +10,7 @@ import {
   panelIntervalMs,
   referencedVariables,
   renderQuery,
-} from '../dashboards/grafana-macros.js';
+} from './grafana-macros.js';
 
 const time = { from: new Date(1_415_792_726_371), to: new Date(1_447_328_726_371), intervalMs: 20_000 };
 

@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark: user agent parsing with and without the LRU cache.
  *
- *   npx tsx consumer/enrich/bench-ua.ts
+ *   npx tsx bench/user-agent-cache.ts
  *
  * Parses 100k user agents drawn from ~2k distinct realistic strings. The draw is Zipf-like
  * (rank r picked with weight 1/r), as real traffic is: a handful of current Chrome/Safari
@@ -9,7 +9,7 @@
  * comparable. Not a test: numbers depend on the machine.
  */
 import { performance } from 'node:perf_hooks';
-import { createUserAgentParser } from './user-agent.js';
+import { createUserAgentParser } from '../consumer/enrich/user-agent.js';
 
 const DRAWS = 100_000;
 const DISTINCT = 2_000;

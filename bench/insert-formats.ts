@@ -3,21 +3,21 @@
  * a scratch copy of `events` as JSONEachRow and as JSONCompactEachRow (the binary RowBinary
  * is not an insert format @clickhouse/client supports), timing client CPU and wall clock.
  *
- *   CLICKHOUSE_URL=http://127.0.0.1:18123 npx tsx consumer/bench-insert-formats.ts [rows]
+ *   npx tsx bench/insert-formats.ts [rows]
+ *
+ * against the configured ClickHouse (CLICKHOUSE_URL, or the embedded one, running).
  */
 import { randomUUID } from 'node:crypto';
-import { createClickHouse } from '../lib/clickhouse.js';
-import type { EventRow } from './event-row.js';
-import { toClickHouseTime } from './event-row.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { loadConfig } from '../lib/config.js';
+import { resolveEndpoints } from '../lib/endpoints.js';
+import type { EventRow } from '../consumer/event-row.js';
+import { clickHouseTime } from '../lib/time.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
-const clickhouse = createClickHouse({
-  url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
-  user: 'default',
-  password: '',
-  database: 'clickstream',
-});
+const config = loadConfig();
+const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config)));
 
 function row(i: number): EventRow {
   const now = new Date();
@@ -29,8 +29,8 @@ function row(i: number): EventRow {
     user_id: '',
     anonymous_id: '',
     visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
-    ts: toClickHouseTime(now),
-    received_at: toClickHouseTime(now),
+    ts: clickHouseTime(now),
+    received_at: clickHouseTime(now),
     url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
     host: 'shop.example',
     path: `/catalog/${i % 300}`,

@@ -4,16 +4,14 @@
  * (mart, day) lock keeps builds of one day apart.
  */
 import { Logger as WorkerLogger, run } from 'graphile-worker';
-import { createClickHouse } from '../lib/clickhouse.js';
-import type { Config } from '../lib/config.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { createPgPool } from '../lib/postgres.js';
+import type { RoleDeps } from '../lib/role-server.js';
 import { buildOptionsFromConfig } from './build-options.js';
 import { etlCronItems } from './crontab.js';
 import { createTaskList } from './task-list.js';
 import { ETL_CLICKHOUSE_SETTINGS } from './clickhouse-settings.js';
-
-export { buildMarts, type BuildMartsInput } from './build-marts.js';
 
 /** graphile-worker's log lines through our pino logger, with its scope as fields. */
 function workerLogger(logger: Logger): WorkerLogger {
@@ -30,27 +28,15 @@ function workerLogger(logger: Logger): WorkerLogger {
  * Starts the worker (tasks + crontab) and resolves once it runs. `stop()` finishes the
  * jobs in progress, then closes the clients.
  */
-export async function startEtl(deps: {
-  config: Config;
-  databaseUrl: string;
-  clickhouseUrl: string;
-  logger: Logger;
-}): Promise<{ stop(): Promise<void> }> {
-  const { config, logger } = deps;
+export async function startEtl({ config, endpoints, logger }: RoleDeps): Promise<{ stop(): Promise<void> }> {
   const options = buildOptionsFromConfig(config); // fails at start on a bad funnels file
   const clickhouse = createClickHouse(
-    {
-      url: deps.clickhouseUrl,
-      user: config.clickhouse.user,
-      password: config.clickhouse.password,
-      database: config.clickhouse.database,
-      requestTimeoutMs: config.etl.queryTimeoutMs,
-    },
+    clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
     ETL_CLICKHOUSE_SETTINGS,
   );
   // graphile-worker's own connections + one per build holding its advisory lock
   const pgPool = createPgPool(
-    deps.databaseUrl,
+    endpoints.databaseUrl,
     (error) => logger.warn({ err: error }, 'pg_idle_client_error'),
     config.etl.concurrency * 2 + 4,
   );

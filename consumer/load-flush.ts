@@ -1,20 +1,22 @@
 /**
- * Loads one flushed batch: rows into ClickHouse, bad messages into the DLQ. Retries the
- * ClickHouse insert while the server is unreachable (capped backoff, no busy loop); only
- * when this resolves may the caller commit the batch's offsets.
+ * Loads one flush (what the flush buffer hands over at once: the outcomes of one or more
+ * partition batches): rows into ClickHouse as one insert, dead letters into the DLQ.
+ * Retries the ClickHouse insert while the server is unreachable (capped backoff, no busy
+ * loop); only when this resolves may the caller commit the flushed batches' offsets.
  */
 import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
-import { type DeadLetter, sendDeadLetters } from './dead-letters.js';
+import { type DeadLetter, sendDeadLetters } from './dead-letter.js';
 import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
+import { dedupToken } from './dedup-token.js';
 import { classifyInsertError } from './insert-errors.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
 
-export interface LoadBatchDeps {
+export interface LoadFlushDeps {
   clickhouse: ClickHouseClient;
   producer: Producer;
   table: string;
@@ -25,36 +27,16 @@ export interface LoadBatchDeps {
   /** Aborted on shutdown: stop retrying, commit nothing. */
   signal: AbortSignal;
   /**
-   * Failures of unknown kind (see insert-errors.ts) after which the batch is split and the
+   * Failures of unknown kind (see insert-errors.ts) after which the flush is split and the
    * rows that still fail are dead-lettered, so an unforeseen error cannot stop the partition.
    */
   unknownErrorTries?: number;
 }
 
-/**
- * A token naming exactly this batch's offsets: the same range retried (after a timeout
- * whose insert did land) is dropped by ClickHouse instead of loaded twice.
- */
-export function dedupToken(outcomes: MessageOutcome[]): string {
-  const ranges = new Map<number, { first: bigint; last: bigint }>();
-  for (const { source } of outcomes) {
-    const offset = BigInt(source.offset);
-    const range = ranges.get(source.partition);
-    if (!range) ranges.set(source.partition, { first: offset, last: offset });
-    else {
-      if (offset < range.first) range.first = offset;
-      if (offset > range.last) range.last = offset;
-    }
-  }
-  return [...ranges.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([p, r]) => `${p}:${r.first}-${r.last}`)
-    .join(',');
-}
-
-export function createBatchLoader(deps: LoadBatchDeps) {
+/** Makes the function the flush buffer calls with each flush. */
+export function createFlushLoader(deps: LoadFlushDeps) {
   const { clickhouse, producer, metrics, logger, signal, unknownErrorTries = 3 } = deps;
-  return async function loadBatch(outcomes: MessageOutcome[]): Promise<void> {
+  return async function loadFlush(outcomes: MessageOutcome[]): Promise<void> {
     const rows: EventRow[] = [];
     const letters: DeadLetter[] = [];
     for (const outcome of outcomes) {
@@ -96,7 +78,7 @@ export function createBatchLoader(deps: LoadBatchDeps) {
       onError: (error, attempt) =>
         logger.warn({ err: error, attempt, letters: letters.length }, 'dlq_send_failed_retrying'),
     });
-    for (const letter of letters) metrics.dlq.inc({ reason: letter.reason.split(':')[0]!.slice(0, 40) });
+    for (const letter of letters) metrics.dlq.inc({ reason: letter.reason.code });
 
     metrics.rowsInserted.inc(result.inserted);
     metrics.batchRows.observe(rows.length);

@@ -5,8 +5,8 @@
  */
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { ApiDeps, EventSink, Site, SinkMessage, SiteResolver } from './deps.js';
-import { SinkUnavailableError } from './deps.js';
+import type { ApiDeps, EventSink, Site, SinkMessage, SiteResolver } from '../../api/deps.js';
+import { SinkUnavailableError } from '../../api/deps.js';
 
 /** What the recording sink does on `send`. */
 export type SinkBehaviour = 'ok' | 'reject' | 'throw' | 'hang';

@@ -1,33 +1,37 @@
 /**
  * Times a build of every mart for one day of synthetic events:
- *   npx tsx etl/bench.ts [events=100000] [day=2021-01-15] [concurrencies=1,3]
+ *   npx tsx bench/mart-build.ts [events=100000] [day=2021-01-15] [concurrencies=1,3]
  * against the configured (or embedded, running) services. The events are made inside
  * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own.
  */
-import dotenv from 'dotenv';
-import { parseConfig } from '../lib/config.js';
-import { createClickHouse } from '../lib/clickhouse.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { loadConfig } from '../lib/config.js';
+import { resolveEndpoints } from '../lib/endpoints.js';
 import { createPgPool } from '../lib/postgres.js';
-import { resolveEndpoints } from '../local/services.js';
-import { buildOptionsFromConfig } from './build-options.js';
-import { buildMarts } from './build-marts.js';
-import { parseFunnels } from './funnels.js';
-import { FIXTURE_FUNNELS } from './testing.js';
-import { ETL_CLICKHOUSE_SETTINGS } from './clickhouse-settings.js';
+import { buildOptionsFromConfig } from '../etl/build-options.js';
+import { buildMarts } from '../etl/build-marts.js';
+import { parseFunnels } from '../etl/funnels.js';
+import { ETL_CLICKHOUSE_SETTINGS } from '../etl/clickhouse-settings.js';
 
-dotenv.config({ quiet: true });
+/** A funnel over the synthetic paths below, so the funnel mart has work to time. */
+const BENCH_FUNNELS = [
+  {
+    name: 'buy',
+    window_minutes: 60,
+    steps: [
+      { name: 'home', type: 'pageview', path: '/home' },
+      { name: 'product', type: 'pageview', path: '/product' },
+      { name: 'checkout', type: 'checkout' },
+    ],
+  },
+];
+
 const count = Number(process.argv[2] ?? 100_000);
 const day = process.argv[3] ?? '2021-01-15';
-const config = parseConfig(process.env);
+const config = loadConfig();
 const endpoints = resolveEndpoints(config);
 const clickhouse = createClickHouse(
-  {
-    url: endpoints.clickhouseUrl,
-    user: config.clickhouse.user,
-    password: config.clickhouse.password,
-    database: config.clickhouse.database,
-    requestTimeoutMs: config.etl.queryTimeoutMs,
-  },
+  clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
   ETL_CLICKHOUSE_SETTINGS,
 );
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
@@ -55,7 +59,7 @@ await clickhouse.command({
   query_params: { site, n: count, day },
   clickhouse_settings: { wait_end_of_query: 1 },
 });
-const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(FIXTURE_FUNNELS) };
+const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(BENCH_FUNNELS) };
 const from = new Date(`${day}T00:00:00Z`);
 for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   const started = Date.now();

@@ -3,7 +3,7 @@
  * hand (test/marts.test.ts), and a helper to insert events with only the columns that
  * matter. Each call takes its own site ids, so tests never share rows.
  */
-import type { ClickHouseClient } from '../lib/clickhouse.js';
+import type { ClickHouseClient } from '../../lib/clickhouse.js';
 
 /** The columns of an event row a fixture sets; the rest take the table's defaults. */
 export interface FixtureEvent {
