@@ -28,6 +28,12 @@ export interface PostEventsOptions {
    * 202 with the answer; the Segment and PostHog endpoints answer as those APIs do.
    */
   respond?: (c: Context<ApiEnv>, answer: EventsAnswer) => Response | Promise<Response>;
+  /**
+   * The client IP of the event at `index` of the batch when it is not the request's: a
+   * server-side SDK forwarding its visitors' events names each visitor's IP (only honoured
+   * behind a trusted proxy). It feeds the visitor hash only, like the request's IP.
+   */
+  clientIpOf?: (index: number) => string | undefined;
 }
 
 /** The 202 body; also the shape of the 400 `no_valid_events` details. */
@@ -48,6 +54,7 @@ export function postEvents({
   logger,
   now,
   respond = (c, answer) => c.json(answer, 202),
+  clientIpOf,
 }: PostEventsOptions): Handler<ApiEnv> {
   return async function postEvents(c) {
     const receivedAt = now();
@@ -80,7 +87,10 @@ export function postEvents({
       request_ua: ua === undefined ? null : ua.slice(0, limits.maxTextLength),
       request_id: requestId,
     };
-    const messages = verdict.valid.map(({ event }) => toRawEventMessage(event, facts));
+    const messages = verdict.valid.map(({ index, event }) => {
+      const ip = clientIpOf?.(index);
+      return toRawEventMessage(event, ip === undefined ? facts : { ...facts, ip });
+    });
 
     const stopTimer = metrics.produceDuration.startTimer();
     const sent = await withDeadline(

@@ -8,6 +8,7 @@
  * `clickstream_api_events_rejected_total{reason}` and the request logs one
  * `compat_events_rejected` line with the first few reasons.
  */
+import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import type { ApiEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
@@ -15,9 +16,14 @@ import { type EventsAnswer, type PostEventsOptions, postEvents } from '../events
 import type { MappedBatch } from './mapped-batch.js';
 
 /** What {@link createCompatIngest} needs: the POST /events options, and a name for logs. */
-export interface CompatIngestOptions extends Omit<PostEventsOptions, 'respond'> {
+export interface CompatIngestOptions extends Omit<PostEventsOptions, 'respond' | 'clientIpOf'> {
   /** The wire format, in log lines: `segment`, `posthog`. */
   source: string;
+  /**
+   * Honour the visitor IP a message names. Only behind a trusted proxy: anyone else could
+   * name any IP and split or merge visitors at will.
+   */
+  trustProxy: boolean;
 }
 
 /** Answers an accepted batch; `answer.rejected` holds indexes of the client's batch. */
@@ -34,7 +40,7 @@ const noNext = async (): Promise<void> => undefined;
  * the same `ApiError`s (400 `no_valid_events` with the client's indexes, 413, 503).
  */
 export function createCompatIngest(options: CompatIngestOptions) {
-  const { metrics, logger, source } = options;
+  const { metrics, logger, source, trustProxy, ...postOptions } = options;
 
   const logRejected = (c: Context<ApiEnv>, accepted: number, rejected: Rejected[]) => {
     logger.warn(
@@ -71,8 +77,15 @@ export function createCompatIngest(options: CompatIngestOptions) {
       'body',
       batch.sentAt === undefined ? { batch: batch.events } : { batch: batch.events, sent_at: batch.sentAt },
     );
+    const clientIpOf = (index: number) => {
+      const ip = batch.clientIps[index];
+      return ip !== undefined && isIP(ip) !== 0 ? ip : undefined;
+    };
     const handler = postEvents({
-      ...options,
+      ...postOptions,
+      metrics,
+      logger,
+      ...(trustProxy ? { clientIpOf } : {}),
       respond(ctx, answer) {
         const rejected = inClientTerms(answer.rejected);
         if (rejected.length > 0) logRejected(ctx, answer.accepted, rejected);

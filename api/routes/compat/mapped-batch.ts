@@ -12,8 +12,11 @@ export interface Refusal {
   rejected: { errors: FieldError[]; reason: string };
 }
 
-/** One client message, mapped: an event, or why it cannot become one. */
-export type MappedMessage = { event: EventInput } | Refusal;
+/**
+ * One client message, mapped: an event, or why it cannot become one. `clientIp` is the
+ * visitor IP the message names (Segment's `context.ip`, PostHog's `$ip`), never stored.
+ */
+export type MappedMessage = { event: EventInput; clientIp?: string } | Refusal;
 
 /** What a mapper gives the shared ingest path. */
 export interface MappedBatch {
@@ -23,6 +26,8 @@ export interface MappedBatch {
   origin: number[];
   /** The messages the mapping refused, with their index in the client's batch. */
   rejected: RejectedEvent[];
+  /** `clientIps[i]`: the visitor IP `events[i]` names, if any (see {@link MappedMessage}). */
+  clientIps: Array<string | undefined>;
   /** The client's send time (ISO 8601), for the usual clock-skew correction. */
   sentAt?: string;
 }
@@ -33,13 +38,14 @@ export function mapMessages(
   map: (message: unknown) => MappedMessage,
   sentAt: string | undefined,
 ): MappedBatch {
-  const batch: MappedBatch = { events: [], origin: [], rejected: [] };
+  const batch: MappedBatch = { events: [], origin: [], rejected: [], clientIps: [] };
   if (sentAt !== undefined) batch.sentAt = sentAt;
   messages.forEach((message, index) => {
     const mapped = map(message);
     if ('event' in mapped) {
       batch.events.push(mapped.event);
       batch.origin.push(index);
+      batch.clientIps.push(mapped.clientIp);
     } else {
       batch.rejected.push({ index, ...mapped.rejected });
     }

@@ -30,7 +30,7 @@ export interface CompatRouteDeps {
   perIp: TokenBuckets;
   perSite: TokenBuckets;
   trustProxy: boolean;
-  ingest: Omit<CompatIngestOptions, 'source'>;
+  ingest: Omit<CompatIngestOptions, 'source' | 'trustProxy'>;
 }
 
 /** Where a route finds the write key, and how its 401 says so. */

@@ -142,7 +142,13 @@ describe('mapPostHogEvent: each mapping row', () => {
       },
     ],
   ])('%s', (_name, message, event) => {
-    expect(mapPostHogEvent(message, CTX)).toEqual({ event });
+    const mapped = mapPostHogEvent(message, CTX);
+    expect('event' in mapped && mapped.event).toEqual(event);
+  });
+
+  it('$ip is handed on for the visitor hash (never stored in the event)', () => {
+    const mapped = mapPostHogEvent({ event: 'x', distinct_id: 'u', properties: { $ip: '2001:db8::1' } }, CTX);
+    expect(mapped).toEqual({ event: { type: 'x', user_id: 'u', payload: { event: 'x' } }, clientIp: '2001:db8::1' });
   });
 });
 

@@ -74,7 +74,8 @@ export function mapPostHogEvent(message: unknown, ctx: PostHogEventContext): Map
     if (message[key] !== undefined) typed.payload[key] = message[key];
   }
   addUnmappedFields(event, without(message, [...ENVELOPE_FIELDS, '$set', '$set_once']));
-  return { event };
+  const ip = stringAt(properties.$ip);
+  return ip === undefined ? { event } : { event, clientIp: ip };
 }
 
 type Ids = { user_id?: string; anonymous_id?: string } | Refusal;

@@ -28,7 +28,7 @@ const TOKEN = /^[\x21-\x7e]{1,256}$/;
 /** The PostHog routes, to mount with `app.route('/', posthogRoutes(deps))`. */
 export function posthogRoutes(deps: CompatRouteDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const ingest = createCompatIngest({ ...deps.ingest, source: 'posthog' });
+  const ingest = createCompatIngest({ ...deps.ingest, source: 'posthog', trustProxy: deps.trustProxy });
   const accepted = (c: Context<ApiEnv>) => c.json({ status: 1 }, 200);
   // The config answers are public (see remote-config.ts): readable from any page.
   const publicAnswer = (c: Context<ApiEnv>) => {

@@ -133,7 +133,16 @@ describe('mapSegmentMessage: each mapping row', () => {
       { type: 'x', user_id: 'u1', __proto__x: 1, payload: { event: 'x', user_id: 'spoofed', payload: 'p' } },
     ],
   ])('%s', (_name, message, event) => {
-    expect(mapSegmentMessage(message, { siteId: SITE })).toEqual({ event });
+    const mapped = mapSegmentMessage(message, { siteId: SITE });
+    expect('event' in mapped && mapped.event).toEqual(event);
+  });
+
+  it('context.ip is handed on for the visitor hash (never stored in the event)', () => {
+    const mapped = mapSegmentMessage(
+      { type: 'track', event: 'x', userId: 'u', context: { ip: '203.0.113.9' } },
+      { siteId: SITE },
+    );
+    expect(mapped).toEqual({ event: { type: 'x', user_id: 'u', payload: { event: 'x' } }, clientIp: '203.0.113.9' });
   });
 
   it('a single-call endpoint names the call; a batch context applies to every message, the message wins', () => {

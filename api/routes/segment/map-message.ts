@@ -132,7 +132,8 @@ export function mapSegmentMessage(message: unknown, ctx: SegmentMessageContext):
   if (Object.keys(restContext).length > 0) rest.context = restContext;
   // Unknown top-level fields are the event's `extra` (held to the same limits as payload).
   addUnmappedFields(event, rest);
-  return { event };
+  const ip = stringAt(context.ip);
+  return ip === undefined ? { event } : { event, clientIp: ip };
 }
 
 type Typed = { type: string; payload: Record<string, unknown> } | Refusal;

@@ -115,6 +115,19 @@ describe('Segment: accepted', () => {
     expect(JSON.stringify(sent(sink)[0])).not.toContain(TEST_KEY);
   });
 
+  it('context.ip feeds the visitor hash behind a trusted proxy only, and only when it is an IP', async () => {
+    const withIp = (ip: string) => track({ messageId: ip, context: { ip } });
+    for (const [trustProxy, expected] of [
+      [true, ['203.0.113.9', 'unknown']],
+      [false, ['unknown', 'unknown']],
+    ] as const) {
+      const { app, sink } = setup({ trustProxy });
+      await send(app, '/v1/batch', { batch: [withIp('203.0.113.9'), withIp('not an ip')] });
+      expect(sent(sink).map((m) => m.ip)).toEqual(expected);
+      expect(JSON.stringify(sent(sink).map((m) => m.event))).not.toContain('203.0.113.9');
+    }
+  });
+
   it("a client's retry of the same messageId gets the same event_id (stored once)", async () => {
     const { app, sink } = setup();
     await send(app, '/v1/batch', { batch: [track()] });

@@ -42,7 +42,7 @@ export const SEGMENT_POST_PATHS = ['/v1/batch', '/v1/b', ...SINGLE_CALLS.flatMap
 /** The Segment routes, to mount with `app.route('/', segmentRoutes(deps))`. */
 export function segmentRoutes(deps: CompatRouteDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const ingest = createCompatIngest({ ...deps.ingest, source: 'segment' });
+  const ingest = createCompatIngest({ ...deps.ingest, source: 'segment', trustProxy: deps.trustProxy });
   const accepted = (c: Context<ApiEnv>) => c.json({ success: true }, 200);
 
   app.use('/v1/*', ...entryChain(deps));
