@@ -18,6 +18,7 @@ export const MART_NAMES = [
   'attribution_daily',
   'funnel_daily',
   'heatmap_daily',
+  'events_daily',
 ] as const;
 
 /** A mart's short name; its table is `mart_<name>`. */
@@ -73,6 +74,7 @@ const marts: Record<MartName, Mart> = {
   // clicks up to the lookback before the day's first conversion, plus a day for dedup
   attribution_daily: fileMart('attribution_daily', (o) => o.attributionWindowDays + 1),
   heatmap_daily: fileMart('heatmap_daily'),
+  events_daily: fileMart('events_daily'),
   funnel_daily: {
     name: 'funnel_daily',
     table: 'mart_funnel_daily',

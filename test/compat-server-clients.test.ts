@@ -6,7 +6,9 @@
  */
 import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildMarts } from '../etl/build-marts.js';
+import { createPgPool } from '../lib/postgres.js';
 import { DESKTOP_CHROME_UA } from './browser.js';
 import { queryRows, sleepUntil, uniqueName } from './helpers.js';
 import { type ClientApi, type ClientStack, startClientStack } from './support/client-stack.js';
@@ -209,5 +211,51 @@ describe('posthog-node → POST /batch/', () => {
     expect(statuses(limited, '/batch/')).toEqual([200, 429, 200]);
     const rows = await settledRows(p, 2);
     expect(rows.map((r) => r.type).sort()).toEqual(['first', 'second']);
+  });
+});
+
+describe('into the marts', () => {
+  it('what both clients sent above is in mart_events_daily and mart_pages_daily, retries counted once', async () => {
+    const pgPool = createPgPool(inject('databaseUrl'), () => {}, 4);
+    try {
+      const now = Date.now();
+      const options = {
+        sessionGapMinutes: 30,
+        conversionTypes: ['checkout'],
+        attributionWindowDays: 7,
+        heatmapBucketPx: 50,
+        funnels: [],
+      };
+      await buildMarts({
+        clickhouse: stack.clickhouse,
+        pgPool,
+        options,
+        from: new Date(now - 3_600_000),
+        to: new Date(now + 60_000),
+        marts: ['events_daily', 'pages_daily'],
+      });
+    } finally {
+      await pgPool.end();
+    }
+    const events = await queryRows<{ type: string; events: string }>(
+      stack.clickhouse,
+      'SELECT type, sum(events) AS events FROM mart_events_daily WHERE site_id = {site:String} GROUP BY type ORDER BY type',
+      { site: stack.site },
+    );
+    expect(Object.fromEntries(events.map((r) => [r.type, Number(r.events)]))).toEqual({
+      after_identify: 1,
+      first: 2,
+      group: 1,
+      order_completed: 2,
+      retried_once: 2,
+      screen: 1,
+      second: 2,
+    });
+    const pages = await queryRows<{ path: string }>(
+      stack.clickhouse,
+      'SELECT path FROM mart_pages_daily WHERE site_id = {site:String} AND pageviews > 0 ORDER BY path',
+      { site: stack.site },
+    );
+    expect(pages.map((r) => r.path)).toEqual(['/', '/p/1']);
   });
 });

@@ -32,6 +32,7 @@ import {
 /** One request as the API answered it. */
 export interface SeenRequest {
   path: string;
+  /** 0 while the request is being answered. */
   status: number;
   /** `Date.now()` when the request arrived. */
   at: number;
@@ -94,9 +95,11 @@ export async function startClientStack(): Promise<ClientStack> {
       });
       const server: RunningServer = await listen(
         async (request) => {
-          const at = Date.now();
+          // Recorded on arrival, so the list is in arrival order even when answers overtake.
+          const seen: SeenRequest = { path: new URL(request.url).pathname, status: 0, at: Date.now() };
+          api.requests.push(seen);
           const response = await app.fetch(request);
-          api.requests.push({ path: new URL(request.url).pathname, status: response.status, at });
+          seen.status = response.status;
           return response;
         },
         { role: 'test api', host: '127.0.0.1', port: await findFreePort(), portVariable: 'none' },

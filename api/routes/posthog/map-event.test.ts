@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventIdFromMessageId } from '../compat/event-id.js';
+import { NO_USER_AGENT } from '../segment/map-message.js';
 import { mapPostHogEvent } from './map-event.js';
 
 const CTX = { siteId: 'shop', key: 'phc_key' };
@@ -143,12 +144,16 @@ describe('mapPostHogEvent: each mapping row', () => {
     ],
   ])('%s', (_name, message, event) => {
     const mapped = mapPostHogEvent(message, CTX);
-    expect('event' in mapped && mapped.event).toEqual(event);
+    // An event with no $raw_user_agent gets "unknown", not posthog-node's own header.
+    expect('event' in mapped && mapped.event).toEqual({ user_agent: NO_USER_AGENT, ...event });
   });
 
   it('$ip is handed on for the visitor hash (never stored in the event)', () => {
     const mapped = mapPostHogEvent({ event: 'x', distinct_id: 'u', properties: { $ip: '2001:db8::1' } }, CTX);
-    expect(mapped).toEqual({ event: { type: 'x', user_id: 'u', payload: { event: 'x' } }, clientIp: '2001:db8::1' });
+    expect(mapped).toEqual({
+      event: { type: 'x', user_id: 'u', user_agent: '', payload: { event: 'x' } },
+      clientIp: '2001:db8::1',
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
 import { addUnmappedFields, idAt, isObject, objectAt, stringAt, without } from '../compat/fields.js';
 import { type EventInput, type MappedMessage, type Refusal, refuse } from '../compat/mapped-batch.js';
+import { NO_USER_AGENT } from '../segment/map-message.js';
 import { autocapturedElement } from './elements.js';
 
 /** What an event is mapped with besides itself. */
@@ -68,7 +69,9 @@ export function mapPostHogEvent(message: unknown, ctx: PostHogEventContext): Map
   if (properties.$referrer != null && properties.$referrer !== '$direct' && properties.$referrer !== '') {
     event.referrer = properties.$referrer;
   }
-  if (properties.$raw_user_agent != null) event.user_agent = properties.$raw_user_agent;
+  // As for Segment: no user agent of its own means a server library sent it (posthog-node),
+  // whose request header would make it a bot's event.
+  event.user_agent = properties.$raw_user_agent ?? NO_USER_AGENT;
   // Person properties set with the event ($identify's traits) are kept with it, as sent.
   for (const key of ['$set', '$set_once'] as const) {
     if (message[key] !== undefined) typed.payload[key] = message[key];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventIdFromMessageId } from '../compat/event-id.js';
-import { mapSegmentMessage } from './map-message.js';
+import { mapSegmentMessage, NO_USER_AGENT } from './map-message.js';
 
 const SITE = 'shop';
 const ID = (messageId: string) => eventIdFromMessageId(SITE, messageId);
@@ -134,7 +134,8 @@ describe('mapSegmentMessage: each mapping row', () => {
     ],
   ])('%s', (_name, message, event) => {
     const mapped = mapSegmentMessage(message, { siteId: SITE });
-    expect('event' in mapped && mapped.event).toEqual(event);
+    // A message with no user agent of its own gets "unknown", not its server library's.
+    expect('event' in mapped && mapped.event).toEqual({ user_agent: NO_USER_AGENT, ...event });
   });
 
   it('context.ip is handed on for the visitor hash (never stored in the event)', () => {
@@ -142,7 +143,10 @@ describe('mapSegmentMessage: each mapping row', () => {
       { type: 'track', event: 'x', userId: 'u', context: { ip: '203.0.113.9' } },
       { siteId: SITE },
     );
-    expect(mapped).toEqual({ event: { type: 'x', user_id: 'u', payload: { event: 'x' } }, clientIp: '203.0.113.9' });
+    expect(mapped).toEqual({
+      event: { type: 'x', user_id: 'u', user_agent: '', payload: { event: 'x' } },
+      clientIp: '203.0.113.9',
+    });
   });
 
   it('a single-call endpoint names the call; a batch context applies to every message, the message wins', () => {

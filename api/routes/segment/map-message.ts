@@ -58,6 +58,14 @@ const TRANSPORT_FIELDS = [
 /** `context` fields that become columns (`ip` is never stored: it only feeds the visitor hash). */
 const MAPPED_CONTEXT_FIELDS = ['userAgent', 'page', 'campaign', 'ip'] as const;
 
+/**
+ * The user agent of a message that names none. Browser SDKs always send the visitor's
+ * (`context.userAgent`); a message without one comes from a server library, whose own
+ * request header (`analytics-node-next/latest`) would mark the event as a bot's and drop it
+ * from every mart. Empty means "device unknown", which the consumer does not call a bot.
+ */
+export const NO_USER_AGENT = '';
+
 /** Page properties that become columns rather than properties. */
 const PAGE_COLUMN_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
 
@@ -114,8 +122,7 @@ export function mapSegmentMessage(message: unknown, ctx: SegmentMessageContext):
   if (anonymousId !== undefined) event.anonymous_id = anonymousId;
   const time = message.timestamp ?? message.originalTimestamp;
   if (time != null) event.created_at = time;
-  const userAgent = stringAt(context.userAgent);
-  if (userAgent !== undefined) event.user_agent = userAgent;
+  event.user_agent = stringAt(context.userAgent) ?? NO_USER_AGENT;
 
   const url = pageUrl(properties, page);
   if (url !== undefined) event.url = withCampaign(url, campaignOf(context.campaign));
