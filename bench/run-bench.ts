@@ -50,11 +50,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(o.cpuProfDir ? { roleNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
   });
   const { config, endpoints } = stack;
+  // the admin: the ceilings create and drop scratch tables and databases
   const clickhouse = createClickHouse(
     {
       url: endpoints.clickhouseUrl,
-      user: config.clickhouse.user,
-      password: config.clickhouse.password,
+      ...config.clickhouse.admin,
       database: config.clickhouse.database,
       requestTimeoutMs: config.etl.queryTimeoutMs,
     },

@@ -7,16 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createClickHouse } from '../lib/clickhouse.js';
+import { parseConfig } from '../lib/config.js';
 import type { EventRow } from './event-row.js';
 import { toClickHouseTime } from './event-row.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
+const config = parseConfig(process.env);
+// the admin: this creates and drops a scratch table
 const clickhouse = createClickHouse({
-  url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
-  user: 'default',
-  password: '',
-  database: 'clickstream',
+  url: config.clickhouse.externalUrl ?? `http://127.0.0.1:${config.clickhouse.localHttpPort}`,
+  ...config.clickhouse.admin,
+  database: config.clickhouse.database,
 });
 
 function row(i: number): EventRow {

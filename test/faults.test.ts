@@ -21,7 +21,15 @@ import { kafkaService } from '../local/kafka/service.js';
 import { findFreePort, stopProcess } from '../local/process-control.js';
 import { migrate } from '../migrations/runner.js';
 import { createClickHouse } from '../lib/clickhouse.js';
-import { isolatedPipelineEnv, queryRows, sleepUntil, testConfig, uniqueName, withPgClient } from './helpers.js';
+import {
+  isolatedPipelineEnv,
+  queryRows,
+  sleepUntil,
+  testConfig,
+  testLogin,
+  uniqueName,
+  withPgClient,
+} from './helpers.js';
 
 const started: StartedService[] = [];
 const scratchDirs: string[] = [];
@@ -89,10 +97,15 @@ describe('faults', () => {
     timeout: 150_000,
   }, async () => {
     const dataDir = scratchDir('clickhouse');
-    const service = clickhouseService({ dataDir, httpPort: await findFreePort(), tcpPort: await findFreePort() });
+    const service = clickhouseService({
+      dataDir,
+      httpPort: await findFreePort(),
+      tcpPort: await findFreePort(),
+      passwords: testConfig().clickhouse.userPasswords,
+    });
     let clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
     started.push(clickhouseProcess);
-    const target = { url: service.endpoint, user: 'default', password: '', database: 'clickstream' };
+    const target = { url: service.endpoint, ...testLogin('admin'), database: 'clickstream' };
     await withPgClient((postgres) => migrate({ clickhouse: target, postgres, log: () => {} }));
 
     const env = await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' });

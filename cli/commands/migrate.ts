@@ -14,12 +14,8 @@ import { loadContext, say } from '../context.js';
  */
 export async function runMigrations(config: Config, log: (message: string) => void): Promise<string[]> {
   const endpoints = resolveEndpoints(config);
-  const target = {
-    url: endpoints.clickhouseUrl,
-    user: config.clickhouse.user,
-    password: config.clickhouse.password,
-    database: config.clickhouse.database,
-  };
+  // DDL needs the admin (the roles' writer has none); with CLICKHOUSE_USER set, that login
+  const target = { url: endpoints.clickhouseUrl, ...config.clickhouse.admin, database: config.clickhouse.database };
   const postgres = await connectPg(endpoints.databaseUrl);
   try {
     const { applied } = await migrate({ clickhouse: target, postgres, log });
