@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDashboardValidator, type DashboardValidator } from './grafana-schema-validator.js';
 import { loadDashboards } from './panel-queries.js';
-import { DASHBOARD_SCHEMA_VERSION, GRAFANA_VERSION } from './src/grafana-schema.js';
+import { DASHBOARD_SCHEMA_VERSION, type Dashboard, GRAFANA_VERSION } from './src/grafana-schema.js';
+import { withoutPrometheus } from './without-prometheus.js';
 
 let validate: DashboardValidator;
 beforeAll(() => {
@@ -26,6 +27,10 @@ const heatmap = () => {
 describe('dashboards/json against Grafana 12.2 schema', () => {
   it.each(dashboards)('%s is valid', (_file, dashboard) => {
     expect(validate(dashboard)).toEqual([]);
+  });
+
+  it.each(dashboards)('%s for a Grafana without Prometheus (grafana-provisioning) is valid', (_file, dashboard) => {
+    expect(validate(withoutPrometheus(dashboard as unknown as Dashboard))).toEqual([]);
   });
 
   it('targets the Grafana the Docker stack runs, and its dashboard schema version', () => {

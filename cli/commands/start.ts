@@ -3,9 +3,11 @@ import { startConsumer } from '../../consumer/run-consumer.js';
 import { ensureServices } from '../../local/services.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
+import { LOCAL_PASSWORDS } from '../../lib/clickhouse-users.js';
 import { createLogger } from '../../lib/logger.js';
 import { ensureDemoSite } from '../demo-site.js';
 import { untilSignal } from '../until-signal.js';
+import { dashboardsHint } from './grafana-provisioning.js';
 import { runMigrations } from './migrate.js';
 
 const ROLES = ['api', 'consumer', 'etl'] as const;
@@ -84,10 +86,12 @@ export const startCommand: Command = {
           apiUrl,
           demoKey,
           clickhouseUrl: endpoints.clickhouseUrl,
+          reader: config.clickhouse.reader,
           roles,
           seconds: (Date.now() - started) / 1000,
         }),
       );
+      say(dashboardsHint());
     } catch (error) {
       say(`clickstream start failed: ${(error as Error).message}`);
       await stopAll();
@@ -105,9 +109,12 @@ function readyBanner(o: {
   apiUrl?: string;
   demoKey?: string;
   clickhouseUrl: string;
+  reader: { user: string; password: string };
   roles: Role[];
   seconds: number;
 }): string {
+  // the local default password is no secret; a configured one is not printed (curl asks for it)
+  const login = o.reader.password === LOCAL_PASSWORDS.reader ? `${o.reader.user}:${o.reader.password}` : o.reader.user;
   const key = o.demoKey ?? '<your write key: clickstream sites add NAME>';
   const lines = [``, `clickstream is ready in ${o.seconds.toFixed(1)} s (roles: ${o.roles.join(', ')})`];
   if (o.apiUrl) {
@@ -120,7 +127,7 @@ function readyBanner(o: {
   }
   lines.push(
     `  then count them:`,
-    `    curl '${o.clickhouseUrl}/?query=SELECT+count()+FROM+clickstream.events'`,
+    `    curl -u ${login} '${o.clickhouseUrl}/?query=SELECT+count()+FROM+clickstream.events'`,
     `  Ctrl-C stops everything.`,
     ``,
   );
