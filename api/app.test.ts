@@ -210,7 +210,8 @@ describe('POST /events: refusals', () => {
       error: 'origin_not_allowed',
       message: 'origin "https://evil.example" is not allowed for this site',
     });
-    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    // The refusal is readable by the page (so an SDK stops instead of retrying); a 202 is not.
+    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBe('https://evil.example');
     const allowed = await post(app, '/events', { body: json([event()]), headers: { Origin: ORIGIN } });
     expect(allowed.status).toBe(202);
     expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiLimits } from './limits.js';
+import type { SdkScript } from './sdk-script.js';
 
 /** One Kafka message as the API hands it to the sink: `key` picks the partition. */
 export interface SinkMessage {
@@ -78,6 +79,10 @@ export interface ApiDeps {
    * rate limit).
    */
   trustProxy?: boolean;
+  /** The browser SDK served at `GET /sdk.js` (from `buildSdkScript()`); absent, no such route. */
+  sdkScript?: SdkScript;
+  /** The demo shop served at `GET /demo` (from `loadDemoPage()`); only `clickstream start` has one. */
+  demoPage?: string;
   /** Milliseconds since the epoch; injectable so tests control time. */
   now?: () => number;
 }

@@ -12,12 +12,16 @@ import { createSiteStore } from '../lib/sites.js';
 import { createApp } from './app.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
+import { loadDemoPage } from './routes/demo.js';
+import { buildSdkScript } from './sdk-script.js';
 
 export interface ApiServerDeps {
   config: Config;
   databaseUrl: string;
   kafkaBrokers: string[];
   logger: Logger;
+  /** Serve the demo shop at `/demo`, posting with this write key (`clickstream start` does). */
+  demoWriteKey?: string;
 }
 
 export interface RunningApi {
@@ -31,6 +35,12 @@ export async function startApi(deps: ApiServerDeps): Promise<RunningApi> {
   const kafka = createKafka({ brokers: deps.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
   const sink = createKafkaSink(kafka, config.kafka.topicRaw);
   const pool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'postgres_idle_client_error'));
+  // Built before listening: a server that answers /events but 404s /sdk.js would break
+  // every site silently, so a broken SDK build stops the start with esbuild's message.
+  const sdkScript = await buildSdkScript().catch((error: Error) => {
+    throw new Error(`api: cannot build the browser SDK (sdk/src) for /sdk.js: ${error.message}`, { cause: error });
+  });
+  const demoPage = deps.demoWriteKey === undefined ? undefined : await loadDemoPage(deps.demoWriteKey);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
   const app = createApp({
@@ -41,6 +51,8 @@ export async function startApi(deps: ApiServerDeps): Promise<RunningApi> {
     isReady: () => sink.isReady(),
     limits: config.api.limits,
     trustProxy: config.api.trustProxy,
+    sdkScript,
+    ...(demoPage === undefined ? {} : { demoPage }),
   });
 
   // Not fatal when Kafka is down at start: requests get 503 until it is back.

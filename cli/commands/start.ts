@@ -77,6 +77,7 @@ export const startCommand: Command = {
           logger: logger('api'),
           databaseUrl: endpoints.databaseUrl,
           kafkaBrokers: endpoints.kafkaBrokers,
+          ...(demoKey === undefined ? {} : { demoWriteKey: demoKey }),
         });
         stops.push(() => api.stop());
         apiUrl = api.url;
@@ -118,6 +119,8 @@ function readyBanner(o: {
   const key = o.demoKey ?? '<your write key: clickstream sites add NAME>';
   const lines = [``, `clickstream is ready in ${o.seconds.toFixed(1)} s (roles: ${o.roles.join(', ')})`];
   if (o.apiUrl) {
+    if (o.demoKey)
+      lines.push(`  open the demo    ${o.apiUrl}/demo   (a shop page sending pageviews, impressions and clicks)`);
     lines.push(
       `  send events to   ${o.apiUrl}/events   (write key of site "demo": ${o.demoKey ?? 'not stored on this machine'})`,
       `  try it:`,
