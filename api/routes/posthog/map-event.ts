@@ -20,7 +20,7 @@ export interface PostHogEventContext {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Properties that become columns (or are the credential) and so are not kept as properties. */
-const COLUMN_PROPERTIES = [
+const COLUMN_PROPERTIES: ReadonlySet<string> = new Set([
   'token',
   'api_key',
   'distinct_id',
@@ -30,10 +30,22 @@ const COLUMN_PROPERTIES = [
   '$session_id',
   // The client IP is never stored; it only feeds the visitor hash.
   '$ip',
-] as const;
+]);
 
 /** Top-level fields that are mapped, or the credential. */
-const ENVELOPE_FIELDS = ['event', 'properties', 'distinct_id', 'timestamp', 'uuid', 'api_key', 'token', 'sent_at'];
+const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
+  'event',
+  'properties',
+  'distinct_id',
+  'timestamp',
+  'uuid',
+  'api_key',
+  'token',
+  'sent_at',
+  // person properties: kept in the payload instead (see below)
+  '$set',
+  '$set_once',
+]);
 
 /** Map one event. Never throws: an event that cannot be ours is a refusal value. */
 export function mapPostHogEvent(message: unknown, ctx: PostHogEventContext): MappedMessage {
@@ -76,7 +88,7 @@ export function mapPostHogEvent(message: unknown, ctx: PostHogEventContext): Map
   for (const key of ['$set', '$set_once'] as const) {
     if (message[key] !== undefined) typed.payload[key] = message[key];
   }
-  addUnmappedFields(event, without(message, [...ENVELOPE_FIELDS, '$set', '$set_once']));
+  addUnmappedFields(event, without(message, ENVELOPE_FIELDS));
   const ip = stringAt(properties.$ip);
   return ip === undefined ? { event } : { event, clientIp: ip };
 }

@@ -33,7 +33,7 @@ export interface SegmentMessageContext {
  * `integrations` and `_metadata` steer Segment's own destinations, the rest is mapped to
  * columns. Everything else a message carries is kept (under `properties`).
  */
-const TRANSPORT_FIELDS = [
+const TRANSPORT_FIELDS: ReadonlySet<string> = new Set([
   'type',
   'messageId',
   'userId',
@@ -53,10 +53,10 @@ const TRANSPORT_FIELDS = [
   'name',
   'category',
   'groupId',
-] as const;
+]);
 
 /** `context` fields that become columns (`ip` is never stored: it only feeds the visitor hash). */
-const MAPPED_CONTEXT_FIELDS = ['userAgent', 'page', 'campaign', 'ip'] as const;
+const MAPPED_CONTEXT_FIELDS: ReadonlySet<string> = new Set(['userAgent', 'page', 'campaign', 'ip']);
 
 /**
  * The user agent of a message that names none. Browser SDKs always send the visitor's
@@ -67,7 +67,7 @@ const MAPPED_CONTEXT_FIELDS = ['userAgent', 'page', 'campaign', 'ip'] as const;
 export const NO_USER_AGENT = '';
 
 /** Page properties that become columns rather than properties. */
-const PAGE_COLUMN_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
+const PAGE_COLUMN_FIELDS: ReadonlySet<string> = new Set(['url', 'path', 'search', 'referrer', 'title']);
 
 /** Map one message. Never throws: a message that cannot be an event is a refusal value. */
 export function mapSegmentMessage(message: unknown, ctx: SegmentMessageContext): MappedMessage {
