@@ -38,9 +38,15 @@ async function visitor(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
+/**
+ * How long rows may take to arrive. Far above the ~1 s they take on an idle machine: the test
+ * machine is shared, and a 2-core box running several suites at once is slow, not broken.
+ */
+const ARRIVAL_MS = 30_000;
+
 /** The rows under `prefix` once `count` are stored, and again after a pause: nothing arrives twice. */
 async function settled(prefix: string, count: number): Promise<EventRow[]> {
-  await stack.rowsUntil(prefix, `${count} rows under ${prefix}`, (rows) => rows.length >= count);
+  await stack.rowsUntil(prefix, `${count} rows under ${prefix}`, (rows) => rows.length >= count, ARRIVAL_MS);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   return stack.rows(prefix);
 }
@@ -62,7 +68,7 @@ describe('@segment/analytics-next in Chromium', () => {
     );
     stack.page('/t/seg/next', script(`analytics.page(); analytics.identify('seg-user-1', { plan: 'pro' });`), null);
     await page.goto(`${home}?utm_source=newsletter`);
-    await stack.rowsUntil('/t/seg/home', 'the first page', (rows) => rows.length >= 2);
+    await stack.rowsUntil('/t/seg/home', 'the first page', (rows) => rows.length >= 2, ARRIVAL_MS);
     await page.goto(`${stack.web.origin}/t/seg/next`);
 
     const rows = await settled('/t/seg/', 4);
@@ -98,7 +104,7 @@ describe('posthog-js in Chromium', () => {
     await page.waitForFunction('window.posthog && window.posthog.__loaded');
     await page.click('#buy');
     await page.evaluate(`posthog.identify('ph-user-1')`);
-    await stack.rowsUntil('/t/ph/', 'the first events', (rows) => rows.length >= 4);
+    await stack.rowsUntil('/t/ph/', 'the first events', (rows) => rows.length >= 4, ARRIVAL_MS);
     // Leaving the page sends $pageleave (posthog-js flushes with sendBeacon on pagehide).
     await page.goto('about:blank');
 

@@ -44,10 +44,15 @@ async function rowsOf(prefix: string, count: number): Promise<Row[]> {
     FROM events FINAL
     WHERE site_id = {site:String} AND (startsWith(user_id, {p:String}) OR startsWith(anonymous_id, {p:String}))
     ORDER BY ts, type`;
-  return sleepUntil(`${count} rows for ${prefix}`, async () => {
-    const rows = await queryRows<Row>(stack.clickhouse, query, { site: stack.site, p: prefix });
-    return rows.length >= count ? rows : undefined;
-  });
+  // 30 s: far above the ~1 s rows take on an idle machine; the test machine is shared.
+  return sleepUntil(
+    `${count} rows for ${prefix}`,
+    async () => {
+      const rows = await queryRows<Row>(stack.clickhouse, query, { site: stack.site, p: prefix });
+      return rows.length >= count ? rows : undefined;
+    },
+    30_000,
+  );
 }
 
 /** The rows after a pause, to see that nothing arrives twice late. */
