@@ -7,6 +7,15 @@ import type { FieldError, RejectedEvent } from '../../event-schema.js';
 /** An event in the POST /events form (the input of `validateBatch`, not yet validated). */
 export type EventInput = Record<string, unknown>;
 
+/**
+ * The user agent of a message that names none. Browser SDKs always send the visitor's
+ * (Segment's `context.userAgent`, posthog-js's `$raw_user_agent`); a message without one
+ * comes from a server library, whose own
+ * request header (`analytics-node-next/latest`) would mark the event as a bot's and drop it
+ * from every mart. Empty means "device unknown", which the consumer does not call a bot.
+ */
+export const NO_USER_AGENT = '';
+
 /** Why a client message cannot become an event. */
 export interface Refusal {
   rejected: { errors: FieldError[]; reason: string };

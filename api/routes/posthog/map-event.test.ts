@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventIdFromMessageId } from '../compat/event-id.js';
-import { NO_USER_AGENT } from '../segment/map-message.js';
+import { NO_USER_AGENT } from '../compat/mapped-batch.js';
 import { mapPostHogEvent } from './map-event.js';
 
 const CTX = { siteId: 'shop', key: 'phc_key' };

@@ -6,8 +6,7 @@
 import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
 import { addUnmappedFields, idAt, isObject, objectAt, stringAt, without } from '../compat/fields.js';
-import { type EventInput, type MappedMessage, type Refusal, refuse } from '../compat/mapped-batch.js';
-import { NO_USER_AGENT } from '../segment/map-message.js';
+import { type EventInput, type MappedMessage, NO_USER_AGENT, type Refusal, refuse } from '../compat/mapped-batch.js';
 import { autocapturedElement } from './elements.js';
 
 /** What an event is mapped with besides itself. */

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventIdFromMessageId } from '../compat/event-id.js';
-import { mapSegmentMessage, NO_USER_AGENT } from './map-message.js';
+import { NO_USER_AGENT } from '../compat/mapped-batch.js';
+import { mapSegmentMessage } from './map-message.js';
 
 const SITE = 'shop';
 const ID = (messageId: string) => eventIdFromMessageId(SITE, messageId);

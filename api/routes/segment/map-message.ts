@@ -10,7 +10,7 @@ import { type Campaign, withCampaign } from '../compat/campaign.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
 import { addUnmappedFields, idAt, isObject, objectAt, stringAt, without } from '../compat/fields.js';
-import { type EventInput, type MappedMessage, type Refusal, refuse } from '../compat/mapped-batch.js';
+import { type EventInput, type MappedMessage, NO_USER_AGENT, type Refusal, refuse } from '../compat/mapped-batch.js';
 
 /** The Segment calls, by the `type` field of a message. */
 export const SEGMENT_CALLS = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
@@ -57,14 +57,6 @@ const TRANSPORT_FIELDS: ReadonlySet<string> = new Set([
 
 /** `context` fields that become columns (`ip` is never stored: it only feeds the visitor hash). */
 const MAPPED_CONTEXT_FIELDS: ReadonlySet<string> = new Set(['userAgent', 'page', 'campaign', 'ip']);
-
-/**
- * The user agent of a message that names none. Browser SDKs always send the visitor's
- * (`context.userAgent`); a message without one comes from a server library, whose own
- * request header (`analytics-node-next/latest`) would mark the event as a bot's and drop it
- * from every mart. Empty means "device unknown", which the consumer does not call a bot.
- */
-export const NO_USER_AGENT = '';
 
 /** Page properties that become columns rather than properties. */
 const PAGE_COLUMN_FIELDS: ReadonlySet<string> = new Set(['url', 'path', 'search', 'referrer', 'title']);
