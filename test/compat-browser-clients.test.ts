@@ -101,7 +101,11 @@ describe('posthog-js in Chromium', () => {
       null,
     );
     await page.goto(url);
-    await page.waitForFunction('window.posthog && window.posthog.__loaded');
+    // Autocapture starts once the remote config (/array/<token>/config) has been answered;
+    // a click before that is not captured, by design. On a busy machine that takes a while.
+    await page.waitForFunction('window.posthog?.__loaded && window.posthog.autocapture?.isEnabled', undefined, {
+      timeout: 10_000,
+    });
     await page.click('#buy');
     await page.evaluate(`posthog.identify('ph-user-1')`);
     await stack.rowsUntil('/t/ph/', 'the first events', (rows) => rows.length >= 4, ARRIVAL_MS);
