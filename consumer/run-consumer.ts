@@ -18,6 +18,7 @@ import { createBatchLoader } from './load-batch.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
+import { createLocalDayCache } from '../lib/time-zones.js';
 import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
 import { createVisitorSalts } from './visitor-salts.js';
 
@@ -71,14 +72,14 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     flush: loadBatch,
   });
 
-  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
+  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs, localDay: createLocalDayCache() };
   const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
     const parsed = batch.messages.map((m) => {
       const message = parseRawMessage(m.value);
       return {
         source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
         message,
-        day: typeof message === 'string' ? '' : saltDay(message),
+        day: typeof message === 'string' ? '' : saltDay(message, outcomeDeps),
       };
     });
     // Load the (usually one) salt this batch needs before the synchronous mapping.

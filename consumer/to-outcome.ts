@@ -22,6 +22,22 @@ export interface ToOutcomeDeps {
   userAgents: UserAgentParser;
   /** Oldest event time kept as sent; older ones get received_at (see enrich/event-time.ts). */
   maxEventAgeMs: number;
+  /** The local day of an instant in a zone (lib/time-zones.ts createLocalDayCache). */
+  localDay: (instantMs: number, zone: string) => string;
+}
+
+/**
+ * The local day of an instant in the message's zone. A zone this runtime does not know
+ * (a message from a newer API, or not from the API at all) counts as UTC rather than
+ * failing the event: the day only picks a salt and the speed layer's date.
+ */
+function siteDay(deps: Pick<ToOutcomeDeps, 'localDay'>, instantMs: number, zone: string | undefined): string {
+  if (zone === undefined || zone === 'UTC') return utcDay(new Date(instantMs));
+  try {
+    return deps.localDay(instantMs, zone);
+  } catch {
+    return utcDay(new Date(instantMs));
+  }
 }
 
 /** Parses and checks a message value; returns the reason when it is not a usable v1 message. */
@@ -46,9 +62,17 @@ export function parseRawMessage(value: Buffer | null): RawEventMessage | string 
   return m as RawEventMessage;
 }
 
-/** The UTC day whose salt a message needs (the day the server received it). */
-export function saltDay(message: RawEventMessage): string {
-  return utcDay(new Date(message.received_at));
+/**
+ * The day whose salt a message needs: the site's local day when the server received it, so
+ * a cookieless visitor keeps one id for the whole local day (salts rotate at each site's
+ * local midnight, not at UTC midnight).
+ */
+export function saltDay(message: RawEventMessage, deps: Pick<ToOutcomeDeps, 'localDay'>): string {
+  return siteDay(deps, Date.parse(message.received_at), zoneOf(message));
+}
+
+function zoneOf(message: RawEventMessage): string | undefined {
+  return typeof message.timezone === 'string' ? message.timezone : undefined;
 }
 
 /**
@@ -100,6 +124,7 @@ export function toOutcome(
         ? `u:${e.user_id}`
         : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
       ts: toClickHouseTime(ts),
+      site_date: siteDay(deps, ts.getTime(), zoneOf(message)),
       received_at: toClickHouseTime(new Date(message.received_at)),
       url: page.url,
       host: page.host,
