@@ -48,6 +48,12 @@ describe('event schema', () => {
     ['payload not an object', { payload: [1, 2] }, ['payload']],
     ['payload.x not a number', { payload: { x: '10' } }, ['payload.x']],
     ['element_id too long', { payload: { element_id: 'e'.repeat(129) } }, ['payload.element_id']],
+    ['x beyond Int32', { payload: { x: 2 ** 31 } }, ['payload.x']],
+    ['y below Int32', { payload: { y: -(2 ** 31) - 1 } }, ['payload.y']],
+    ['x infinite (1e400)', { payload: { x: Infinity } }, ['payload.x']],
+    ['an infinite custom value', { payload: { price: Infinity } }, ['payload.price']],
+    ['an infinite value deep in payload', { payload: { cart: [{ qty: -Infinity }] } }, ['payload.cart.0.qty']],
+    ['an infinite unknown top-level field', { weight: Infinity }, ['weight']],
     ['several problems at once', { type: 1, url: 5 }, ['type', 'url']],
   ])('rejects %s at its path', (_name, over, paths) => {
     expect(pathsOf(over)).toEqual(paths);
@@ -156,5 +162,20 @@ describe('event schema', () => {
         [2, 'not_an_object'],
       ]);
     });
+  });
+
+  it('keeps __proto__, constructor and prototype payload keys as data, and pollutes nothing', () => {
+    const [event] = validateBatch(
+      JSON.parse('[{"type":"click","payload":{"__proto__":{"polluted":1},"constructor":"c","prototype":"p","x":1}}]'),
+      limits,
+      NOW,
+    ).valid;
+    const payload = event!.event.payload;
+    expect(Object.keys(payload)).toEqual(['__proto__', 'constructor', 'prototype', 'x']);
+    expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(payload))).toEqual(
+      JSON.parse('{"__proto__":{"polluted":1},"constructor":"c","prototype":"p","x":1}'),
+    );
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });

@@ -90,6 +90,8 @@ const ISO_DATETIME = z.iso.datetime({
   offset: true,
   error: 'expected an ISO 8601 date-time with seconds and a timezone, e.g. 2025-01-01T10:00:00Z',
 });
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
 /** More than this many errors per event are not worth sending back. */
 const MAX_ERRORS_PER_EVENT = 10;
 
@@ -103,6 +105,11 @@ export function createEventSchema(limits: ApiLimits) {
     .max(limits.maxUrlLength)
     .refine(isUrlOrPath, { error: 'expected an absolute URL or a path starting with /' });
   const text = z.string().max(limits.maxTextLength);
+  // The x and y columns are Int32 (pixels): a value they cannot hold is refused, not clamped.
+  const coordinate = z
+    .number({ error: 'expected a finite number (page coordinate in CSS pixels)' })
+    .min(INT32_MIN, { error: `expected a page coordinate of at least ${INT32_MIN}` })
+    .max(INT32_MAX, { error: `expected a page coordinate of at most ${INT32_MAX}` });
   return z.looseObject({
     type: z.string({ error: 'required: pageview, impression, click or a custom name' }).regex(CUSTOM_EVENT_TYPE, {
       error: 'expected pageview, impression, click or a custom name: a letter, then up to 63 of A-Z a-z 0-9 _ . : -',
@@ -122,8 +129,8 @@ export function createEventSchema(limits: ApiLimits) {
       .looseObject({
         event_title: text.nullish(),
         element_id: id.nullish(),
-        x: z.number().nullish(),
-        y: z.number().nullish(),
+        x: coordinate.nullish(),
+        y: coordinate.nullish(),
       })
       .nullish(),
   });
@@ -216,7 +223,9 @@ function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now
     return { errors, reason: TOP_LEVEL_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event' };
   }
   const e = parsed.data;
-  const payload = stripNulls(e.payload ?? {});
+  // Custom keys come from the parsed body, not zod's output: zod rebuilds the object by
+  // assignment, which turns a "__proto__" key into a prototype instead of keeping it.
+  const payload = stripNulls(isPlainObject(raw.payload) ? raw.payload : {});
   const extra = Object.fromEntries(Object.entries(raw).filter(([k]) => !TOP_LEVEL_FIELDS.has(k)));
 
   for (const [name, value] of [
@@ -232,6 +241,12 @@ function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now
     }
     const size = measureJson(value, limits.maxPayloadBytes, limits.maxPayloadDepth);
     if (!size.ok) {
+      if (size.reason === 'not_finite') {
+        // Extra fields are top-level fields of the event: their path has no prefix.
+        const path = name === 'payload' ? `payload.${size.path}` : size.path;
+        const message = 'is a number JSON cannot represent (out of the float64 range, e.g. 1e400)';
+        return { errors: [{ path, message }], reason: 'number_not_finite' };
+      }
       const message =
         size.reason === 'too_deep'
           ? `is nested deeper than ${limits.maxPayloadDepth} levels`

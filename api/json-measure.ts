@@ -8,10 +8,22 @@
  * rejected after reading ~8 KiB of it rather than serialized whole.
  */
 
-/** Outcome of {@link measureJson}. `bytes` is exact when `ok`, a lower bound otherwise. */
+/**
+ * Outcome of {@link measureJson}. `bytes` is exact when `ok`, a lower bound otherwise.
+ * `not_finite`: a number JSON cannot represent (`1e400` parses to Infinity and would be
+ * re-serialized as `null`); `path` names it, dotted from the measured value ("a.0.b").
+ */
 export type JsonMeasure =
   | { ok: true; bytes: number; depth: number }
-  | { ok: false; reason: 'too_large' | 'too_deep'; bytes: number };
+  | { ok: false; reason: 'too_large' | 'too_deep'; bytes: number }
+  | { ok: false; reason: 'not_finite'; bytes: number; path: string };
+
+interface Item {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent: Item | undefined;
+}
 
 /**
  * Size in UTF-8 bytes of `JSON.stringify(value)` and its nesting depth (a scalar is depth
@@ -21,7 +33,7 @@ export type JsonMeasure =
 export function measureJson(value: unknown, maxBytes: number, maxDepth: number): JsonMeasure {
   let bytes = 0;
   let maxSeen = 0;
-  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  const stack: Item[] = [{ value, depth: 0, key: '', parent: undefined }];
   while (stack.length > 0) {
     const item = stack.pop()!;
     const v = item.value;
@@ -32,16 +44,18 @@ export function measureJson(value: unknown, maxBytes: number, maxDepth: number):
       if (Array.isArray(v)) {
         // brackets + commas between elements
         bytes += 2 + Math.max(0, v.length - 1);
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], depth });
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], depth, key: String(i), parent: item });
       } else {
         const keys = Object.keys(v);
         bytes += 2 + Math.max(0, keys.length - 1);
         for (const key of keys) {
           bytes += stringBytes(key) + 1; // "key":
-          stack.push({ value: (v as Record<string, unknown>)[key], depth });
+          stack.push({ value: (v as Record<string, unknown>)[key], depth, key, parent: item });
         }
       }
     } else {
+      if (typeof v === 'number' && !Number.isFinite(v))
+        return { ok: false, reason: 'not_finite', bytes, path: pathOf(item) };
       bytes += scalarBytes(v);
     }
     if (bytes > maxBytes) return { ok: false, reason: 'too_large', bytes };
@@ -49,9 +63,15 @@ export function measureJson(value: unknown, maxBytes: number, maxDepth: number):
   return { ok: true, bytes, depth: maxSeen };
 }
 
+function pathOf(item: Item): string {
+  const keys: string[] = [];
+  for (let at: Item | undefined = item; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+}
+
 function scalarBytes(v: unknown): number {
   if (typeof v === 'string') return stringBytes(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v).length : 4; // NaN → null
+  if (typeof v === 'number') return String(v).length;
   if (typeof v === 'boolean') return v ? 4 : 5;
   return 4; // null
 }

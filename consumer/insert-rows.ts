@@ -1,35 +1,22 @@
 /**
  * Inserts rows into ClickHouse. When ClickHouse rejects a batch for its *content* (a value
  * it cannot parse), the batch is split in halves and retried until the bad rows are
- * isolated: they come back as rejects (for the DLQ) and the rest is loaded. Any other
- * failure (server down, timeout) is thrown, for the caller to retry the whole batch.
+ * isolated: they come back as rejects (for the DLQ) and the rest is loaded. A transient
+ * failure (server down, timeout) is thrown, for the caller to retry the whole batch; so is
+ * an error of unknown kind, until the caller has seen it often enough to ask for bisection
+ * (see insert-errors.ts).
  */
-import { ClickHouseError } from '@clickhouse/client';
+import type { ClickHouseError } from '@clickhouse/client';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
+import { classifyInsertError } from './insert-errors.js';
 
-/**
- * Server error codes that mean "this data is bad", not "the server is unwell".
- * Branch on codes, never on message text (ClickHouse/clickhouse-js style).
- */
-const CONTENT_ERROR_CODES = new Set([
-  '6', // CANNOT_PARSE_TEXT
-  '26', // CANNOT_PARSE_QUOTED_STRING
-  '27', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
-  '38', // CANNOT_PARSE_DATE
-  '41', // CANNOT_PARSE_DATETIME
-  '53', // TYPE_MISMATCH
-  '69', // ARGUMENT_OUT_OF_BOUND
-  '70', // CANNOT_CONVERT_TYPE
-  '72', // CANNOT_PARSE_NUMBER
-  '117', // INCORRECT_DATA
-  '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
-  '376', // CANNOT_PARSE_UUID
-  '407', // DECIMAL_OVERFLOW
-  '691', // UNKNOWN_ELEMENT_OF_ENUM
-]);
-
-export function isContentError(error: unknown): error is ClickHouseError {
-  return error instanceof ClickHouseError && CONTENT_ERROR_CODES.has(error.code);
+export interface InsertRowsOptions {
+  /**
+   * Treat an error of unknown kind like a content error (split and dead-letter) instead of
+   * throwing it. A transient error met while splitting is still thrown: the whole batch is
+   * retried later, and the halves already loaded are dropped as duplicates by their tokens.
+   */
+  bisectUnknown?: boolean;
 }
 
 export interface InsertOutcome<R> {
@@ -54,6 +41,7 @@ export async function insertRows<R extends object>(
   columns: ReadonlyArray<keyof R & string>,
   rows: R[],
   dedupToken?: string,
+  { bisectUnknown = false }: InsertRowsOptions = {},
 ): Promise<InsertOutcome<R>> {
   if (rows.length === 0) return { inserted: 0, rejected: [] };
   try {
@@ -67,18 +55,25 @@ export async function insertRows<R extends object>(
     });
     return { inserted: rows.length, rejected: [] };
   } catch (error) {
-    if (!isContentError(error)) throw error;
-    if (rows.length === 1)
-      return { inserted: 0, rejected: [{ row: rows[0]!, reason: `clickhouse ${error.code}: ${error.message}` }] };
+    const kind = classifyInsertError(error);
+    if (kind === 'transient' || (kind === 'unknown' && !bisectUnknown)) throw error;
+    if (rows.length === 1) return { inserted: 0, rejected: [{ row: rows[0]!, reason: rejectReason(error) }] };
     const middle = Math.ceil(rows.length / 2);
     const halves = [rows.slice(0, middle), rows.slice(middle)];
     const outcomes = [];
     // Sub-blocks get tokens of their own, derived from the parent's: still stable on retry.
     for (const [i, half] of halves.entries())
-      outcomes.push(await insertRows(clickhouse, table, columns, half, dedupToken && `${dedupToken}/${i}`));
+      outcomes.push(
+        await insertRows(clickhouse, table, columns, half, dedupToken && `${dedupToken}/${i}`, { bisectUnknown }),
+      );
     return {
       inserted: outcomes.reduce((n, o) => n + o.inserted, 0),
       rejected: outcomes.flatMap((o) => o.rejected),
     };
   }
+}
+
+function rejectReason(error: unknown): string {
+  const { code, message } = error as Partial<ClickHouseError>;
+  return code === undefined ? `insert_error: ${String(message ?? error)}` : `clickhouse ${code}: ${message}`;
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
 import { type DeadLetter, sendDeadLetters } from './dead-letters.js';
 import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
+import { classifyInsertError } from './insert-errors.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
@@ -23,6 +24,11 @@ export interface LoadBatchDeps {
   logger: Logger;
   /** Aborted on shutdown: stop retrying, commit nothing. */
   signal: AbortSignal;
+  /**
+   * Failures of unknown kind (see insert-errors.ts) after which the batch is split and the
+   * rows that still fail are dead-lettered, so an unforeseen error cannot stop the partition.
+   */
+  unknownErrorTries?: number;
 }
 
 /**
@@ -47,7 +53,7 @@ export function dedupToken(outcomes: MessageOutcome[]): string {
 }
 
 export function createBatchLoader(deps: LoadBatchDeps) {
-  const { clickhouse, producer, metrics, logger, signal } = deps;
+  const { clickhouse, producer, metrics, logger, signal, unknownErrorTries = 3 } = deps;
   return async function loadBatch(outcomes: MessageOutcome[]): Promise<void> {
     const rows: EventRow[] = [];
     const letters: DeadLetter[] = [];
@@ -57,18 +63,27 @@ export function createBatchLoader(deps: LoadBatchDeps) {
     }
     const token = dedupToken(outcomes);
     const started = performance.now();
-    const result = await retryWithBackoff(() => insertRows(clickhouse, deps.table, EVENT_ROW_COLUMNS, rows, token), {
-      signal,
-      baseMs: 500,
-      maxMs: 15_000,
-      onError: (error, attempt, delayMs) => {
-        metrics.insertFailures.inc();
-        logger.warn(
-          { err: error, attempt, retryInMs: Math.round(delayMs), rows: rows.length },
-          'insert_failed_retrying',
-        );
+    let unknownFailures = 0;
+    const result = await retryWithBackoff(
+      () =>
+        insertRows(clickhouse, deps.table, EVENT_ROW_COLUMNS, rows, token, {
+          bisectUnknown: unknownFailures >= unknownErrorTries,
+        }),
+      {
+        signal,
+        baseMs: 500,
+        maxMs: 15_000,
+        onError: (error, attempt, delayMs) => {
+          const kind = classifyInsertError(error);
+          if (kind === 'unknown') unknownFailures++;
+          metrics.insertFailures.inc({ kind });
+          logger.warn(
+            { err: error, kind, attempt, retryInMs: Math.round(delayMs), rows: rows.length },
+            'insert_failed_retrying',
+          );
+        },
       },
-    });
+    );
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
     if (result.rejected.length > 0) {
       // Rare: only rows ClickHouse refused need their Kafka source (for the original bytes).

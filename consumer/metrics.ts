@@ -33,7 +33,8 @@ export function createConsumerMetrics() {
     }),
     insertFailures: new Counter({
       name: 'clickstream_consumer_insert_failures_total',
-      help: 'Failed insert attempts (retried)',
+      help: 'Failed insert attempts (retried), by kind: transient, unknown (split after a few tries) or content',
+      labelNames: ['kind'] as const,
       registers: [registry],
     }),
     lag: new Gauge({

@@ -7,6 +7,7 @@
  * an outcome, never an exception.
  */
 import type { RawEventMessage } from '../api/raw-event-message.js';
+import { mayHoldLoneSurrogates, repairLoneSurrogates } from '../lib/well-formed-text.js';
 import { correctEventTime } from './enrich/event-time.js';
 import { splitPayload } from './enrich/properties.js';
 import { classifyReferrer } from './enrich/referrer.js';
@@ -44,11 +45,15 @@ function siteDay(deps: Pick<ToOutcomeDeps, 'localDay'>, instantMs: number, zone:
 export function parseRawMessage(value: Buffer | null): RawEventMessage | string {
   if (!value) return 'invalid_message: empty value';
   let message: unknown;
+  const text = value.toString('utf8');
   try {
-    message = JSON.parse(value.toString('utf8'));
+    message = JSON.parse(text);
   } catch (error) {
     return `invalid_json: ${(error as Error).message}`;
   }
+  // Records written before the API repaired lone surrogates (or by another producer) would
+  // make ClickHouse refuse the whole insert: repaired here the same way.
+  if (mayHoldLoneSurrogates(text)) repairLoneSurrogates(message);
   const m = message as Partial<RawEventMessage> | null;
   if (!m || typeof m !== 'object') return 'invalid_message: not an object';
   if (m.v !== 1) return `invalid_message: unsupported version ${JSON.stringify(m.v)}`;

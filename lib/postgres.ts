@@ -5,10 +5,16 @@ import pg from 'pg';
 
 export type { Pool, Client } from 'pg';
 
-/** A pool for long-running roles; errors on idle clients are logged, not fatal. */
+/**
+ * A pool for long-running roles. A lost connection is logged, never fatal: the pool handles
+ * errors of idle clients, and each client gets its own handler while checked out (an
+ * 'error' event with no listener would crash the process when Postgres restarts).
+ * graphile-worker checks for both handlers and prints a plain-text warning without them.
+ */
 export function createPgPool(url: string, onError: (error: Error) => void = () => {}, max = 5): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
 

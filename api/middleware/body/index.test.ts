@@ -133,10 +133,23 @@ describe('jsonBody()', () => {
     });
   });
 
+  it('repairs lone surrogate escapes in strings and keys to U+FFFD', async () => {
+    const res = await send('[{"a\\ud800": "\\udc00x", "ok": "\\ud83d\\ude00"}]');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ body: [{ 'a\ufffd': '\ufffdx', ok: '😀' }] });
+  });
+
   it('400 for invalid UTF-8; a BOM is fine', async () => {
     const bad = await send(Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d]));
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: 'invalid_utf8', message: 'body is not valid UTF-8' });
+    expect(await bad.json()).toEqual({
+      error: 'invalid_utf8',
+      message: 'body is not valid UTF-8 (decoding fails at byte offset 2)',
+      position: 2,
+    });
+    // Offsets count bytes: é is two. C3 starts a character, 28 cannot continue it: offset 9.
+    const later = await send(Buffer.concat([Buffer.from('["é", "'), Buffer.from([0xc3, 0x28]), Buffer.from('"]')]));
+    expect(await later.json()).toMatchObject({ position: 9 });
     const bom = await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[true]')]));
     expect(await bom.json()).toEqual({ body: [true] });
   });

@@ -14,6 +14,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { findJsonSyntaxError } from '../../json-syntax-error.js';
+import { mayHoldLoneSurrogates, repairLoneSurrogates } from '../../../lib/well-formed-text.js';
 
 /** Options of {@link jsonBody}. */
 export interface JsonBodyOptions {
@@ -38,7 +39,7 @@ class TooLarge extends Error {
  * Reads the request body and sets `c.var.body` to the parsed JSON. Answers:
  * 415 `unsupported_media_type` / `unsupported_encoding`, 413 `body_too_large`,
  * 400 `invalid_gzip`, `invalid_utf8`, `empty_body`, `malformed_json` (with line, column
- * and position).
+ * and position). Lone surrogate escapes in strings and keys become U+FFFD.
  */
 export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEnv> {
   return async function jsonBody(c, next) {
@@ -65,7 +66,10 @@ export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEn
     try {
       text = decoder.decode(bytes);
     } catch {
-      throw new ApiError(400, 'invalid_utf8', 'body is not valid UTF-8');
+      const at = firstInvalidUtf8Byte(bytes);
+      throw new ApiError(400, 'invalid_utf8', `body is not valid UTF-8 (decoding fails at byte offset ${at})`, {
+        details: { position: at },
+      });
     }
     if (text.trim() === '') throw new ApiError(400, 'empty_body', 'body is empty: send a JSON array of events');
 
@@ -80,6 +84,9 @@ export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEn
         : 'malformed JSON';
       throw new ApiError(400, 'malformed_json', message, { details: position });
     }
+    // Valid JSON may still escape half a surrogate pair ("\ud800"), which no UTF-8 store
+    // can hold: replaced with U+FFFD here, so what is accepted can always be loaded.
+    if (mayHoldLoneSurrogates(text)) parsed = repairLoneSurrogates(parsed).value;
     c.set('body', parsed);
     await next();
   };
@@ -167,6 +174,26 @@ async function readGzip(body: ReadableStream<Uint8Array>, maxBytes: number): Pro
     },
   );
   return Buffer.concat(chunks, inflated);
+}
+
+/**
+ * Offset of the byte at which decoding `bytes` as UTF-8 fails (only called once it did).
+ * Binary search on prefixes: a streaming decode accepts a prefix that ends in the middle of
+ * a character, so a prefix decodes exactly when the failing byte lies beyond it.
+ */
+function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let good = 0; // a prefix of this length decodes
+  let bad = bytes.length; // ... and of this length does not
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      good = mid;
+    } catch {
+      bad = mid;
+    }
+  }
+  return bad - 1;
 }
 
 function describe(err: unknown): string {
