@@ -15,6 +15,7 @@ import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
 import { utcDay, visitorId } from './enrich/visitor.js';
 import { toClickHouseTime } from './event-row.js';
+import { localDayOf } from '../lib/time-zones.js';
 import type { MessageOutcome, SourcePosition } from './outcome.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,8 +24,8 @@ export interface ToOutcomeDeps {
   userAgents: UserAgentParser;
   /** Oldest event time kept as sent; older ones get received_at (see enrich/event-time.ts). */
   maxEventAgeMs: number;
-  /** The local day of an instant in a zone (lib/time-zones.ts createLocalDayCache). */
-  localDay: (instantMs: number, zone: string) => string;
+  /** The local day of an instant in a zone; pass createLocalDayCache() on hot paths. */
+  localDay?: (instantMs: number, zone: string) => string;
 }
 
 /**
@@ -35,7 +36,7 @@ export interface ToOutcomeDeps {
 function siteDay(deps: Pick<ToOutcomeDeps, 'localDay'>, instantMs: number, zone: string | undefined): string {
   if (zone === undefined || zone === 'UTC') return utcDay(new Date(instantMs));
   try {
-    return deps.localDay(instantMs, zone);
+    return deps.localDay ? deps.localDay(instantMs, zone) : localDayOf(new Date(instantMs), zone);
   } catch {
     return utcDay(new Date(instantMs));
   }
