@@ -14,15 +14,24 @@ export type CalendarDay = string;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The canonical IANA name of a zone ('europe/moscow' → 'Europe/Moscow', 'Etc/UTC' → 'UTC').
+ * The IANA name of a zone as it should be stored: as typed when it is a known name
+ * ('Asia/Kolkata'), with its case fixed when only the case is off ('europe/moscow' →
+ * 'Europe/Moscow'), and the UTC aliases ('Etc/UTC', 'GMT') as 'UTC'. The runtime's own
+ * canonical form is not used: older ICU versions canonicalise to legacy names
+ * ('Asia/Calcutta', 'Europe/Kiev') that users do not recognise.
  * @throws Error naming the input and giving examples, for anything that is not a zone.
  */
 export function parseTimeZone(input: string): string {
   const name = input.trim();
-  if (name !== '' && IANAZone.isValidZone(name)) {
-    const canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-    // Fixed-offset forms such as '+03:00' are not IANA names: an offset has no DST rules.
-    if (/^[A-Za-z]/.test(canonical)) return canonical === 'Etc/UTC' || canonical === 'Etc/GMT' ? 'UTC' : canonical;
+  // Fixed offsets ('+03:00') are not IANA names: an offset has no DST rules.
+  if (/^[A-Za-z]/.test(name) && IANAZone.isValidZone(name)) {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    if (['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT'].includes(resolved)) return 'UTC';
+    const known = Intl.supportedValuesOf('timeZone');
+    if (known.includes(name)) return name;
+    const cased = known.find((z) => z.toLowerCase() === name.toLowerCase());
+    if (cased) return cased;
+    return name.toLowerCase() === resolved.toLowerCase() ? resolved : name;
   }
   throw new Error(
     `"${input}" is not an IANA time zone name; expected e.g. Europe/Moscow, Asia/Kolkata, America/New_York or UTC`,
