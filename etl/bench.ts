@@ -1,13 +1,16 @@
 /**
  * Times a build of every mart for one day of synthetic events:
- *   npx tsx etl/bench.ts [events=100000] [day=2021-01-15] [concurrencies=1,3]
+ *   npx tsx etl/bench.ts [events=100000] [day=2021-01-15] [concurrencies=1,3] [zone]
  * against the configured (or embedded, running) services. The events are made inside
- * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own.
+ * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own. With a zone
+ * (e.g. Europe/Moscow) the site is registered in that zone, a third of the visitors carry
+ * an anonymous id and half of those an identify event: what stitching and zones cost.
  */
 import dotenv from 'dotenv';
 import { parseConfig } from '../lib/config.js';
 import { createClickHouse } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
+import { createSiteStore } from '../lib/sites.js';
 import { resolveEndpoints } from '../local/services.js';
 import { buildOptionsFromConfig } from './build-options.js';
 import { buildMarts } from './build-marts.js';
@@ -32,6 +35,8 @@ const clickhouse = createClickHouse(
 );
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
 const site = `bench_${Date.now().toString(36)}`;
+const zone = process.argv[5];
+if (zone) await createSiteStore(pgPool).add(site, [], zone);
 
 // ~8 events per visitor, a fifth without session_id, 2% bots, 1% duplicates
 await clickhouse.command({
@@ -55,6 +60,23 @@ await clickhouse.command({
   query_params: { site, n: count, day },
   clickhouse_settings: { wait_end_of_query: 1 },
 });
+if (zone) {
+  await clickhouse.command({
+    query: `ALTER TABLE events UPDATE anonymous_id = concat('a', substring(visitor_id, 2))
+            WHERE site_id = {site:String} AND toUInt64OrZero(substring(visitor_id, 2)) % 3 = 0`,
+    query_params: { site },
+    clickhouse_settings: { wait_end_of_query: 1, mutations_sync: '2' },
+  });
+  await clickhouse.command({
+    query: `INSERT INTO events (event_id, site_id, type, user_id, anonymous_id, visitor_id, ts, received_at)
+      SELECT generateUUIDv4(), {site:String}, 'identify', concat('user', toString(v)), concat('a', toString(v)),
+             concat('u:user', toString(v)), toDateTime64({day:Date}, 3, 'UTC') + toIntervalSecond(v % 86400), now64(3)
+      FROM (SELECT DISTINCT toUInt64OrZero(substring(visitor_id, 2)) AS v FROM events WHERE site_id = {site:String})
+      WHERE v % 6 = 0`,
+    query_params: { site, day },
+    clickhouse_settings: { wait_end_of_query: 1 },
+  });
+}
 const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(FIXTURE_FUNNELS) };
 const from = new Date(`${day}T00:00:00Z`);
 for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {

@@ -3,8 +3,9 @@
  * never stored and a visitor cannot be followed across days or across sites (DESIGN.md,
  * "Raw personal data is not stored"). Same idea as Plausible's and Fathom's cookieless ids.
  *
- * Salts live elsewhere (generated, stored and rotated by whoever owns them, keyed by
- * {@link utcDay}); this file is pure: same inputs, same id, no I/O.
+ * Salts live elsewhere (generated, stored and rotated by whoever owns them, keyed by the
+ * site's local day of receipt, see consumer/to-outcome.ts); this file is pure: same inputs,
+ * same id, no I/O.
  */
 import { createHash } from 'node:crypto';
 
@@ -47,7 +48,8 @@ export function visitorId({ salt, siteId, ip, userAgent }: VisitorIdInput): stri
 }
 
 /**
- * The UTC calendar day of `date` as `YYYY-MM-DD`: the key of the daily salt. Use the event's
+ * The UTC calendar day of `date` as `YYYY-MM-DD`: the key of the daily salt for a UTC site
+ * (other sites use their local day). Use the event's
  * `received_at` (server clock), not the client's `created_at`, so a client with a wrong clock
  * cannot pick which day's salt (and thus which visitor) it lands in.
  *
