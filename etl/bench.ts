@@ -11,7 +11,8 @@ import { parseConfig } from '../lib/config.js';
 import { createClickHouse } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
-import { resolveEndpoints } from '../local/services.js';
+import { resolveEndpoints, servicesStatus } from '../local/services.js';
+import { readProcess } from '../bench/process-stats.js';
 import { buildOptionsFromConfig } from './build-options.js';
 import { buildMarts } from './build-marts.js';
 import { parseFunnels } from './funnels.js';
@@ -79,8 +80,18 @@ if (zone) {
 }
 const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(FIXTURE_FUNNELS) };
 const from = new Date(`${day}T00:00:00Z`);
+// Wall time on a shared machine swings 2x with other load; the embedded ClickHouse's own
+// CPU time per build (builds one at a time) is what compares across runs.
+const clickhousePid = (await servicesStatus(config)).find((s) => s.name === 'clickhouse' && s.mode === 'embedded')?.pid;
+const serverCpu = () =>
+  clickhousePid === undefined
+    ? Number.NaN
+    : (readProcess({ name: 'clickhouse', pid: clickhousePid, tree: true })?.cpuSeconds ?? Number.NaN);
 for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   const started = Date.now();
+  const cpuStart = serverCpu();
+  let cpuLast = cpuStart;
+  const cpu: string[] = [];
   const results = await buildMarts({
     clickhouse,
     pgPool,
@@ -88,10 +99,16 @@ for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
     from,
     to: new Date(from.getTime() + 1),
     concurrency,
+    onProgress: (_done, _total, last) => {
+      const now = serverCpu();
+      cpu.push(`${last.mart} ${(now - cpuLast).toFixed(2)}`);
+      cpuLast = now;
+    },
   });
   const total = Date.now() - started;
   process.stdout.write(
-    `${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')})\n`,
+    `${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')}); ` +
+      `ClickHouse CPU ${(serverCpu() - cpuStart).toFixed(1)} s${concurrency === 1 ? ` (${cpu.join(', ')})` : ''}\n`,
   );
 }
 await pgPool.end();
