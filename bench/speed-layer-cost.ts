@@ -14,12 +14,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import dotenv from 'dotenv';
-import { EVENT_ROW_COLUMNS, type EventRow, toClickHouseTime } from '../consumer/event-row.js';
+import { EVENT_ROW_COLUMNS, type EventRow } from '../consumer/event-row.js';
 import { insertRows } from '../consumer/insert-rows.js';
-import { createClickHouse } from '../lib/clickhouse.js';
-import { parseConfig } from '../lib/config.js';
-import { resolveEndpoints, servicesStatus } from '../local/services.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { loadConfig } from '../lib/config.js';
+import { resolveEndpoints } from '../lib/endpoints.js';
+import { clickHouseTime as toClickHouseTime } from '../lib/time.js';
+import { servicesStatus } from '../local/services.js';
 import { readProcess } from './process-stats.js';
 
 const VIEWS = ['mart_traffic_hourly_speed_mv', 'mart_ctr_daily_speed_mv'];
@@ -70,18 +71,11 @@ function row(i: number, site: string, now: Date): EventRow {
   };
 }
 
-dotenv.config({ quiet: true });
 const total = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 3);
-const config = parseConfig(process.env);
+const config = loadConfig();
 const endpoints = resolveEndpoints(config);
-const clickhouse = createClickHouse({
-  url: endpoints.clickhouseUrl,
-  user: config.clickhouse.user,
-  password: config.clickhouse.password,
-  database: config.clickhouse.database,
-  requestTimeoutMs: 600_000,
-});
+const clickhouse = createClickHouse(clickhouseTarget(config, endpoints, { requestTimeoutMs: 600_000 }));
 const batchRows = config.consumer.flushRows;
 const clickhousePid = (await servicesStatus(config)).find((s) => s.name === 'clickhouse' && s.mode === 'embedded')?.pid;
 const serverCpu = () =>

@@ -82,8 +82,3 @@ export const EVENT_ROW_COLUMNS = [
   'kafka_partition',
   'kafka_offset',
 ] as const satisfies ReadonlyArray<keyof EventRow>;
-
-/** A Date as ClickHouse's DateTime64(3) text form in UTC. */
-export function toClickHouseTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}

@@ -13,10 +13,10 @@ import { splitPayload } from './enrich/properties.js';
 import { classifyReferrer } from './enrich/referrer.js';
 import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
-import { utcDay, visitorId } from './enrich/visitor.js';
-import { toClickHouseTime } from './event-row.js';
+import { clickHouseTime, utcDay } from '../lib/time.js';
 import { localDayOf } from '../lib/time-zones.js';
-import type { MessageOutcome, SourcePosition } from './outcome.js';
+import { visitorId } from './enrich/visitor.js';
+import type { DeadLetterReason, MessageOutcome, SourcePosition } from './outcome.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,38 +42,44 @@ function siteDay(deps: Pick<ToOutcomeDeps, 'localDay'>, instantMs: number, zone:
   }
 }
 
-/** Parses and checks a message value; returns the reason when it is not a usable v1 message. */
-export function parseRawMessage(value: Buffer | null): RawEventMessage | string {
-  if (!value) return 'invalid_message: empty value';
+/** A message value, checked: the message, or why it cannot be used. */
+export type ParsedMessage = { ok: true; message: RawEventMessage } | { ok: false; reason: DeadLetterReason };
+
+const invalid = (detail: string): ParsedMessage => ({ ok: false, reason: { code: 'invalid_message', detail } });
+
+/** Parses and checks a message value; says why when it is not a usable v1 message. */
+export function parseRawMessage(value: Buffer | null): ParsedMessage {
+  if (!value) return invalid('empty value');
   let message: unknown;
   const text = value.toString('utf8');
   try {
     message = JSON.parse(text);
   } catch (error) {
-    return `invalid_json: ${(error as Error).message}`;
+    return { ok: false, reason: { code: 'invalid_json', detail: (error as Error).message } };
   }
   // Records written before the API repaired lone surrogates (or by another producer) would
   // make ClickHouse refuse the whole insert: repaired here the same way.
   if (mayHoldLoneSurrogates(text)) repairLoneSurrogates(message);
   const m = message as Partial<RawEventMessage> | null;
-  if (!m || typeof m !== 'object') return 'invalid_message: not an object';
-  if (m.v !== 1) return `invalid_message: unsupported version ${JSON.stringify(m.v)}`;
-  if (typeof m.site_id !== 'string' || m.site_id === '') return 'invalid_message: site_id missing';
+  if (!m || typeof m !== 'object') return invalid('not an object');
+  if (m.v !== 1) return invalid(`unsupported version ${JSON.stringify(m.v)}`);
+  if (typeof m.site_id !== 'string' || m.site_id === '') return invalid('site_id missing');
   if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at)))
-    return 'invalid_message: received_at missing or invalid';
+    return invalid('received_at missing or invalid');
   const e = m.event;
-  if (!e || typeof e !== 'object') return 'invalid_message: event missing';
-  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return 'invalid_message: event.event_id is not a UUID';
-  if (typeof e.type !== 'string' || e.type === '') return 'invalid_message: event.type missing';
-  return m as RawEventMessage;
+  if (!e || typeof e !== 'object') return invalid('event missing');
+  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return invalid('event.event_id is not a UUID');
+  if (typeof e.type !== 'string' || e.type === '') return invalid('event.type missing');
+  return { ok: true, message: m as RawEventMessage };
 }
 
 /**
- * The day whose salt a message needs: the site's local day when the server received it, so
- * a cookieless visitor keeps one id for the whole local day (salts rotate at each site's
- * local midnight, not at UTC midnight).
+ * The day whose salt a message needs: the site's local day when the server received it
+ * (not the client's `created_at`, so a client with a wrong clock cannot pick which day's salt,
+ * and thus which visitor, it lands in). A cookieless visitor keeps one id for the whole local
+ * day: salts rotate at each site's local midnight, not at UTC midnight.
  */
-export function saltDay(message: RawEventMessage, deps: Pick<ToOutcomeDeps, 'localDay'>): string {
+export function saltDay(message: RawEventMessage, deps: Pick<ToOutcomeDeps, 'localDay'> = {}): string {
   return siteDay(deps, Date.parse(message.received_at), zoneOf(message));
 }
 
@@ -129,9 +135,9 @@ export function toOutcome(
       visitor_id: e.user_id
         ? `u:${e.user_id}`
         : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
-      ts: toClickHouseTime(ts),
+      ts: clickHouseTime(ts),
       site_date: siteDay(deps, ts.getTime(), zoneOf(message)),
-      received_at: toClickHouseTime(new Date(message.received_at)),
+      received_at: clickHouseTime(new Date(message.received_at)),
       url: page.url,
       host: page.host,
       path: page.path,

@@ -6,7 +6,7 @@
  */
 import type { BuildOptions } from './build-options.js';
 import type { BuildUnit, UnitWindow } from './build-unit.js';
-import { clickHouseTime } from './day-window.js';
+import { clickHouseTime } from '../lib/time.js';
 import { funnelStatement } from './funnels.js';
 import { type SiteZones, zoneSql } from './site-zones.js';
 import { martSql, renderSql } from './sql-template.js';

@@ -1,17 +1,17 @@
 /**
- * The graphile-worker task list: one `build_<mart>` task per mart of the registry
- * (etl/marts.ts) and the scheduler (etl/tasks/schedule_marts.ts), each made with its
- * clients. A new mart needs no file here: adding it to the registry adds its task.
+ * The graphile-worker task list, made from the mart registry (etl/marts.ts): one
+ * `build_<mart>` task per mart, and `schedule_marts`, which the crontab runs to queue them.
+ * A mart added to the registry gets its task here; no file names a task.
  */
 import type { TaskList } from 'graphile-worker';
 import type { BuildDeps } from './build-partition.js';
 import { buildTaskName, createBuildTask } from './build-task.js';
 import { MART_NAMES } from './marts.js';
-import { schedule_marts } from './tasks/schedule_marts.js';
+import { schedule_marts } from './schedule-task.js';
 
-/** Every task the ETL worker runs. */
+/** Every task the ETL worker runs, each made with its clients. */
 export function createTaskList(deps: BuildDeps & { maxAttempts: number }): TaskList {
   const tasks: TaskList = { schedule_marts: schedule_marts(deps) };
-  for (const name of MART_NAMES) tasks[buildTaskName(name)] = createBuildTask(name, deps);
+  for (const mart of MART_NAMES) tasks[buildTaskName(mart)] = createBuildTask(mart, deps);
   return tasks;
 }

@@ -9,12 +9,20 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { RawEventMessage } from '../api/raw-event-message.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { insertRows } from '../consumer/insert-rows.js';
-import { readDeadLetters, type DeadLetterRecord } from '../consumer/dlq-reader.js';
+import { readDeadLetters, type DeadLetterRecord } from '../consumer/dead-letter-reader.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
+import {
+  isolatedPipelineEnv,
+  queryRows,
+  sleepUntil,
+  testClickHouse,
+  testConfig,
+  testEndpoints,
+  uniqueName,
+} from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -28,13 +36,7 @@ describe('dead letters', () => {
   beforeAll(async () => {
     Object.assign(env, inject('testEnv'), await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' }));
     const config = testConfig(env);
-    consumer = await startConsumer({
-      config,
-      logger: createLogger('error', 'test'),
-      clickhouseUrl: inject('clickhouseUrl'),
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-    });
+    consumer = await startConsumer({ config, endpoints: testEndpoints(), logger: createLogger('error', 'test') });
   });
 
   afterAll(async () => {
@@ -81,9 +83,14 @@ describe('dead letters', () => {
       await readDeadLetters(kafka, env.KAFKA_TOPIC_DLQ!, { visit: (r) => void letters.push(r) });
       return letters.length === 2;
     });
-    expect(letters.map((l) => l.reason.split(':')[0])).toEqual(['invalid_json', 'invalid_message']);
+    expect(letters.map((l) => l.reason.code)).toEqual(['invalid_json', 'invalid_message']);
+    expect(letters[1]!.reason.detail).toBe('event.event_id is not a UUID');
     expect(letters[0]!.value?.toString()).toBe('{not json');
     expect(letters[0]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '1' });
+    // The metric is labelled with the code alone: bounded, whatever the detail says.
+    const metrics = await (await fetch(`${consumer.url}/metrics`)).text();
+    expect(metrics).toContain('clickstream_consumer_dlq_total{reason="invalid_json"} 1');
+    expect(metrics).toContain('clickstream_consumer_dlq_total{reason="invalid_message"} 1');
 
     const list = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'list'], {
       env: { ...process.env, ...env },
@@ -102,6 +109,45 @@ describe('dead letters', () => {
     });
   });
 
+  it('reads dead letters written before reasons had a code header', async () => {
+    const topic = uniqueName('dlq_legacy');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const legacy = (reason: string, offset: string) => ({
+      key: 'k',
+      value: '{not json',
+      headers: {
+        'x-dlq-reason': reason,
+        'x-source-topic': 'events.raw',
+        'x-source-partition': '0',
+        'x-source-offset': offset,
+        'x-failed-at': '2026-01-02T03:04:05.000Z',
+      },
+    });
+    await producer.send({
+      topic,
+      messages: [
+        legacy('invalid_json: Unexpected token n in JSON at position 1', '7'),
+        legacy("clickhouse 27: Cannot parse input: expected '\"' before: x", '8'),
+      ],
+    });
+    await producer.disconnect();
+    const letters: DeadLetterRecord[] = [];
+    await readDeadLetters(kafka, topic, { visit: (r) => void letters.push(r) });
+    expect(letters.map((l) => [l.sourceOffset, l.reason])).toEqual([
+      ['7', { code: 'invalid_json', detail: 'Unexpected token n in JSON at position 1' }],
+      [
+        '8',
+        { code: 'clickhouse_rejected', detail: "ClickHouse error 27: Cannot parse input: expected '\"' before: x" },
+      ],
+    ]);
+    expect(letters[0]!.failedAt.toISOString()).toBe('2026-01-02T03:04:05.000Z');
+  });
+
   it('isolates rows ClickHouse rejects for their content and inserts the others', async () => {
     const table = uniqueName('strict');
     await clickhouse.command({ query: `CREATE TABLE ${table} (id UUID, n UInt8) ENGINE = MergeTree ORDER BY id` });
@@ -114,7 +160,10 @@ describe('dead letters', () => {
     const outcome = await insertRows(clickhouse, table, ['id', 'n'], rows, 'token-1');
     expect(outcome.inserted).toBe(3);
     expect(outcome.rejected.map((r) => r.row.n)).toEqual([2]);
-    expect(outcome.rejected[0]!.reason).toMatch(/^clickhouse \d+:/);
+    expect(outcome.rejected[0]!.reason).toMatchObject({
+      code: 'clickhouse_rejected',
+      detail: expect.stringMatching(/^ClickHouse error \d+: /),
+    });
     const stored = await queryRows<{ n: number }>(clickhouse, `SELECT n FROM ${table} ORDER BY n`);
     expect(stored.map((r) => r.n)).toEqual([1, 3, 4]);
     await clickhouse.command({ query: `DROP TABLE ${table}` });

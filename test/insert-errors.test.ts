@@ -7,10 +7,10 @@
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { readDeadLetters } from '../consumer/dlq-reader.js';
+import { readDeadLetters, type DeadLetterRecord } from '../consumer/dead-letter-reader.js';
 import { createUserAgentParser } from '../consumer/enrich/user-agent.js';
 import { insertRows } from '../consumer/insert-rows.js';
-import { createBatchLoader } from '../consumer/load-batch.js';
+import { createFlushLoader } from '../consumer/load-flush.js';
 import { createConsumerMetrics } from '../consumer/metrics.js';
 import type { MessageOutcome } from '../consumer/outcome.js';
 import { parseRawMessage, toOutcome } from '../consumer/to-outcome.js';
@@ -36,10 +36,10 @@ function outcome(sessionId: string, offset: number): MessageOutcome {
       request_id: 'insert-errors-test',
     }),
   );
-  const message = parseRawMessage(value);
-  if (typeof message === 'string') throw new Error(message);
+  const parsed = parseRawMessage(value);
+  if (!parsed.ok) throw new Error(parsed.reason.detail);
   return toOutcome(
-    message,
+    parsed.message,
     { partition: 0, offset: String(offset), key: null, value },
     { userAgents, maxEventAgeMs: 86_400_000 },
     'salt',
@@ -81,7 +81,10 @@ describe('insert errors', () => {
     );
     expect(result.inserted).toBe(2);
     expect(result.rejected.map((r) => r.row.session_id)).toEqual(['b\ud800']);
-    expect(result.rejected[0]!.reason).toMatch(/^clickhouse 25:/); // CANNOT_PARSE_ESCAPE_SEQUENCE
+    expect(result.rejected[0]!.reason).toMatchObject({
+      code: 'clickhouse_rejected',
+      detail: expect.stringMatching(/^ClickHouse error 25: /), // CANNOT_PARSE_ESCAPE_SEQUENCE
+    });
   });
 
   it('throws an error of unknown kind unless asked to split', async () => {
@@ -97,7 +100,7 @@ describe('insert errors', () => {
 
   it('retries an unknown error a bounded number of times, then dead-letters exactly the offending rows', async () => {
     const metrics = createConsumerMetrics();
-    const loadBatch = createBatchLoader({
+    const loadFlush = createFlushLoader({
       clickhouse,
       producer,
       table,
@@ -110,7 +113,7 @@ describe('insert errors', () => {
     });
     const batch = ['ok-1', 'poison', 'ok-2', 'ok-3', 'poison'].map((s, i) => outcome(s, 100 + i));
     const started = Date.now();
-    await loadBatch(batch);
+    await loadFlush(batch);
     expect(Date.now() - started).toBeLessThan(20_000); // two backoffs of at most ~1 s, not forever
 
     const stored = await queryRows<{ session_id: string }>(
@@ -118,12 +121,17 @@ describe('insert errors', () => {
       `SELECT session_id FROM ${table} WHERE session_id LIKE 'ok-%' ORDER BY session_id`,
     );
     expect(stored.map((r) => r.session_id)).toEqual(['ok-1', 'ok-2', 'ok-3']);
-    const letters: Array<{ reason: string; offset: string }> = [];
+    const letters: Array<{ reason: DeadLetterRecord['reason']; offset: string }> = [];
     await readDeadLetters(kafka, dlqTopic, {
       visit: (l) => void letters.push({ reason: l.reason, offset: l.sourceOffset }),
     });
     expect(letters.map((l) => l.offset).sort()).toEqual(['101', '104']);
-    for (const l of letters) expect(l.reason).toMatch(/^clickhouse 469:/);
+    for (const l of letters) {
+      expect(l.reason).toMatchObject({
+        code: 'clickhouse_rejected',
+        detail: expect.stringMatching(/^ClickHouse error 469: /),
+      });
+    }
     const failures = await metrics.insertFailures.get();
     expect(failures.values.find((v) => v.labels.kind === 'unknown')?.value).toBe(2);
   });

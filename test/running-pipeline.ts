@@ -2,13 +2,11 @@
  * The api and consumer roles running in-process on the test services, on a topic and
  * consumer group of their own, with a site to post for: what end-to-end mart tests need.
  */
-import { inject } from 'vitest';
-import { type RunningApi, startApi } from '../api/server.js';
-import { type RunningConsumer, startConsumer } from '../consumer/run-consumer.js';
+import { type RunningApi, startApi } from '../api/role.js';
+import { type RunningConsumer, startConsumer } from '../consumer/role.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
-import { findFreePort } from '../local/process-control.js';
-import { isolatedPipelineEnv, sleepUntil, testClickHouse, testConfig, withPgClient } from './helpers.js';
+import { isolatedPipelineEnv, sleepUntil, testClickHouse, testConfig, testEndpoints, withPgClient } from './helpers.js';
 
 export interface RunningPipeline {
   /** POSTs a batch for the site; resolves with the parsed 202 body (throws on any other status). */
@@ -24,18 +22,12 @@ export async function startPipeline(
   timezone: string,
   env: Record<string, string> = {},
 ): Promise<RunningPipeline> {
-  const config = testConfig(
-    await isolatedPipelineEnv({ API_PORT: String(await findFreePort()), CONSUMER_FLUSH_MS: '100', ...env }),
-  );
+  const config = testConfig(await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100', ...env }));
   const { key } = await withPgClient((c) => createSiteStore(c).add(site, [], timezone));
   const logger = createLogger('warn', 'test');
-  const endpoints = {
-    databaseUrl: inject('databaseUrl'),
-    kafkaBrokers: inject('kafkaBrokers'),
-    clickhouseUrl: inject('clickhouseUrl'),
-  };
-  const api: RunningApi = await startApi({ config, logger, ...endpoints });
-  const consumer: RunningConsumer = await startConsumer({ config, logger, ...endpoints });
+  const endpoints = testEndpoints();
+  const api: RunningApi = await startApi({ config, logger, endpoints });
+  const consumer: RunningConsumer = await startConsumer({ config, logger, endpoints });
   const clickhouse = testClickHouse();
   return {
     async post(events) {

@@ -6,11 +6,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { type RunningApi, startApi } from '../api/server.js';
+import { type RunningApi, startApi } from '../api/role.js';
 import { createLogger } from '../lib/logger.js';
-import { findFreePort } from '../local/process-control.js';
-import { fixtureId, insertEvents } from '../etl/testing.js';
-import { sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
+import { fixtureId, insertEvents } from './support/mart-fixtures.js';
+import { apiPortsEnv, sleepUntil, testClickHouse, testConfig, testEndpoints, uniqueName } from './helpers.js';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
@@ -19,13 +18,8 @@ const cli = (...args: string[]) =>
 describe('sites', () => {
   let api: RunningApi;
   beforeAll(async () => {
-    const config = testConfig({ API_PORT: String(await findFreePort()) });
-    api = await startApi({
-      config,
-      logger: createLogger('silent', 'test'),
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-    });
+    const config = testConfig(await apiPortsEnv());
+    api = await startApi({ config, endpoints: testEndpoints(), logger: createLogger('silent', 'test') });
   });
   afterAll(() => api?.stop());
 

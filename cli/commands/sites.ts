@@ -1,9 +1,9 @@
-import { type ClickHouseClient, createClickHouse } from '../../lib/clickhouse.js';
+import { type ClickHouseClient, clickhouseTarget, createClickHouse } from '../../lib/clickhouse.js';
 import type { Config } from '../../lib/config.js';
+import type { Endpoints } from '../../lib/endpoints.js';
 import { connectPg } from '../../lib/postgres.js';
 import { createSiteStore, type SiteRecord } from '../../lib/sites.js';
 import { parseTimeZone } from '../../lib/time-zones.js';
-import { type Endpoints, resolveEndpoints } from '../../local/services.js';
 import { type Command, type CommandInput, intOption, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
 import { clickHouseKnowsZone, rawEventDays, rebuildAdvice } from '../zone-change.js';
@@ -29,17 +29,11 @@ async function withClickHouse<T>(
   endpoints: Endpoints,
   fn: (c: ClickHouseClient) => Promise<T>,
 ): Promise<T | undefined> {
-  const clickhouse = createClickHouse({
-    url: endpoints.clickhouseUrl,
-    user: config.clickhouse.user,
-    password: config.clickhouse.password,
-    database: config.clickhouse.database,
-    requestTimeoutMs: 10_000,
-  });
+  const clickhouse = createClickHouse(clickhouseTarget(config, endpoints, { requestTimeoutMs: 10_000 }));
   try {
     return await fn(clickhouse);
   } catch (error) {
-    say(`sites: ClickHouse not reachable at ${endpoints.clickhouseUrl} (${(error as Error).message})`);
+    say(`sites: ClickHouse not reachable at ${endpoints.clickhouseUrls[0]} (${(error as Error).message})`);
     return undefined;
   } finally {
     await clickhouse.close().catch(() => {});
@@ -78,8 +72,7 @@ async function run({ values, positionals }: CommandInput): Promise<number> {
   const [action, name, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   checkArgs(action, name, values);
-  const { config } = loadContext('sites');
-  const endpoints = resolveEndpoints(config);
+  const { config, endpoints } = loadContext('sites');
   const origins = values.origin as string[] | undefined;
   const zone = typeof values.timezone === 'string' ? await checkZone(config, endpoints, values.timezone) : undefined;
   const graceHours = intOption(values, 'grace', 0, 24 * 90) ?? DEFAULT_GRACE_HOURS;

@@ -1,11 +1,12 @@
 /**
  * The anonymous visitor id: a hash of (daily salt, site, IP, user agent), so the raw IP is
- * never stored and a visitor cannot be followed across days or across sites (DESIGN.md,
- * "Raw personal data is not stored"). Same idea as Plausible's and Fathom's cookieless ids.
+ * never stored and a visitor cannot be followed across days or across sites: once a day's
+ * salt is deleted, nobody can tie that day's ids back to an IP. Same idea as Plausible's
+ * and Fathom's cookieless ids.
  *
- * Salts live elsewhere (generated, stored and rotated by whoever owns them, keyed by the
- * site's local day of receipt, see consumer/to-outcome.ts); this file is pure: same inputs,
- * same id, no I/O.
+ * Salts live elsewhere (generated, stored and rotated by consumer/visitor-salts.ts, keyed
+ * by the site-local day the server received the event, see consumer/to-outcome.ts); this
+ * file is pure: same inputs, same id, no I/O.
  */
 import { createHash } from 'node:crypto';
 
@@ -45,21 +46,6 @@ export function visitorId({ salt, siteId, ip, userAgent }: VisitorIdInput): stri
     .update(`${salt}\0${siteId}\0${normalizeIp(ip)}\0${userAgent}`)
     .digest()
     .toString('hex', 0, 16);
-}
-
-/**
- * The UTC calendar day of `date` as `YYYY-MM-DD`: the key of the daily salt for a UTC site
- * (other sites use their local day). Use the event's
- * `received_at` (server clock), not the client's `created_at`, so a client with a wrong clock
- * cannot pick which day's salt (and thus which visitor) it lands in.
- *
- * @throws {RangeError} for an invalid Date (`new Date('nope')`), like `toISOString` does.
- */
-export function utcDay(date: Date): string {
-  const time = date.getTime();
-  if (Number.isNaN(time)) throw new RangeError('utcDay: invalid Date');
-  // toISOString is `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0000-9999, which covers any real event.
-  return date.toISOString().slice(0, 10);
 }
 
 function normalizeIp(ip: string): string {

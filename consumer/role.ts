@@ -1,0 +1,133 @@
+/**
+ * The consumer role: Kafka events.raw → normalize/enrich → ClickHouse clickstream.events,
+ * with a small HTTP server for /healthz and /metrics. `clickstream consumer` runs one;
+ * run up to as many as events.raw has partitions.
+ */
+import type { EachBatchPayload } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { createKafka } from '../lib/kafka.js';
+import { createPgPool } from '../lib/postgres.js';
+import { type RoleDeps, startOpsServer } from '../lib/role-server.js';
+import { createConsumerLoop } from './consumer-loop.js';
+import { createUserAgentParser } from './enrich/user-agent.js';
+import { createFlushLoader } from './load-flush.js';
+import { createFlushBuffer } from './flush-buffer.js';
+import { createConsumerMetrics } from './metrics.js';
+import type { MessageOutcome } from './outcome.js';
+import { createLocalDayCache } from '../lib/time-zones.js';
+import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
+import { createVisitorSalts } from './visitor-salts.js';
+
+export interface RunningConsumer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the consumer role; resolves once it has joined the group and serves /healthz. */
+export async function startConsumer({ config, endpoints, logger }: RoleDeps): Promise<RunningConsumer> {
+  const metrics = createConsumerMetrics();
+  const clickhouse = createClickHouse(clickhouseTarget(config, endpoints));
+  const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  const pool = createPgPool(
+    endpoints.databaseUrl,
+    (error) => logger.warn({ err: error }, 'postgres_idle_client_error'),
+    2,
+  );
+  const visitorSalts = createVisitorSalts(pool);
+  const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
+  const shutdown = new AbortController();
+
+  const loadFlush = createFlushLoader({
+    clickhouse,
+    producer,
+    table: 'events',
+    sourceTopic: config.kafka.topicRaw,
+    dlqTopic: config.kafka.topicDlq,
+    metrics,
+    logger,
+    signal: shutdown.signal,
+  });
+  const buffer = createFlushBuffer<MessageOutcome>({
+    flushRows: config.consumer.flushRows,
+    flushMs: config.consumer.flushMs,
+    flushBytes: config.consumer.flushBytes,
+    sizeOf: (outcome) => outcome.source.value?.length ?? 0,
+    flush: loadFlush,
+  });
+
+  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs, localDay: createLocalDayCache() };
+  const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
+    const parsed = batch.messages.map((m) => {
+      const result = parseRawMessage(m.value);
+      return {
+        source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
+        result,
+        day: result.ok ? saltDay(result.message, outcomeDeps) : '',
+      };
+    });
+    // Load the (usually one) salt this batch needs before the synchronous mapping.
+    const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
+    const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
+    return parsed.map(
+      ({ source, result, day }): MessageOutcome =>
+        result.ok
+          ? toOutcome(result.message, source, outcomeDeps, salts.get(day)!)
+          : { kind: 'dlq', reason: result.reason, source },
+    );
+  };
+
+  const loop = createConsumerLoop({
+    kafka,
+    topic: config.kafka.topicRaw,
+    groupId: config.kafka.consumerGroup,
+    partitionsConsumedConcurrently: config.kafka.topicPartitions,
+    sessionTimeoutMs: config.consumer.sessionTimeoutMs,
+    // Two flushes' worth: one loading, one filling.
+    maxPendingRows: 2 * config.consumer.flushRows,
+    buffer,
+    toOutcomes,
+    metrics,
+    logger,
+  });
+
+  const server = await startOpsServer(
+    { role: 'consumer', host: config.consumer.host, port: config.consumer.port, portVariable: 'CONSUMER_PORT' },
+    {
+      isHealthy: () => loop.isHealthy(),
+      registry: metrics.registry,
+      beforeScrape: () => {
+        const { hits, misses } = userAgents.stats();
+        metrics.uaCacheHitRatio.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+      },
+    },
+  );
+
+  await producer.connect();
+  await loop.start();
+  const { url } = server;
+  logger.info({ url, topic: config.kafka.topicRaw, group: config.kafka.consumerGroup }, 'consumer_started');
+
+  return {
+    url,
+    async stop() {
+      logger.info('consumer_stopping');
+      // Drain: load what is buffered and commit it, then leave the group. If ClickHouse is
+      // down the load cannot finish: give up after a while, committing nothing (Kafka
+      // still has those messages for the next consumer).
+      const drained = loop.stop();
+      const timer = setTimeout(() => shutdown.abort(new Error('shutdown: load abandoned')), 15_000);
+      await drained.catch((error) => logger.warn({ err: error }, 'consumer_stop_error'));
+      clearTimeout(timer);
+      shutdown.abort();
+      await producer.disconnect().catch(() => {});
+      await server.close();
+      await Promise.all([clickhouse.close(), pool.end()]);
+      logger.info(userAgents.stats(), 'consumer_stopped');
+    },
+  };
+}
