@@ -27,6 +27,8 @@ interface PanelBase {
   /** Smallest $__interval, e.g. '1m'. */
   interval?: string;
   overrides?: Array<{ field: string; unit?: string; rightAxis?: boolean }>;
+  /** Table cells coloured by value from red (min) to green (max): a heat table such as a cohort grid. */
+  heat?: { min: number; max: number };
 }
 
 export interface SqlPanel extends PanelBase {
@@ -160,7 +162,17 @@ function panelJson(
     ...(panel.timeFrom ? { timeFrom: panel.timeFrom } : {}),
     ...(panel.interval ? { interval: panel.interval } : {}),
     fieldConfig: {
-      defaults: { ...(panel.unit ? { unit: panel.unit } : {}) },
+      defaults: {
+        ...(panel.unit ? { unit: panel.unit } : {}),
+        ...(panel.heat
+          ? {
+              min: panel.heat.min,
+              max: panel.heat.max,
+              color: { mode: 'continuous-RdYlGr' },
+              custom: { cellOptions: { type: 'color-background', mode: 'gradient' } },
+            }
+          : {}),
+      },
       overrides: (panel.overrides ?? []).map((o) => ({
         matcher: { id: 'byName', options: o.field },
         properties: [
