@@ -17,7 +17,8 @@ import { clickHouseTime } from '../lib/time.js';
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
 const config = loadConfig();
-const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config)));
+// the admin: this creates and drops a scratch table
+const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config), config.clickhouse.admin));
 
 function row(i: number): EventRow {
   const now = new Date();
