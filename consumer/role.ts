@@ -15,6 +15,7 @@ import { createFlushLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
+import { createLocalDayCache } from '../lib/time-zones.js';
 import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
 import { createVisitorSalts } from './visitor-salts.js';
 
@@ -59,14 +60,14 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     flush: loadFlush,
   });
 
-  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
+  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs, localDay: createLocalDayCache() };
   const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
     const parsed = batch.messages.map((m) => {
       const result = parseRawMessage(m.value);
       return {
         source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
         result,
-        day: result.ok ? saltDay(result.message) : '',
+        day: result.ok ? saltDay(result.message, outcomeDeps) : '',
       };
     });
     // Load the (usually one) salt this batch needs before the synchronous mapping.

@@ -1,6 +1,7 @@
--- Custom events per site, day and type: every type but the built-in pageview, impression
--- and click and the identity link identify (Segment tracks and screens, PostHog events, the
--- SDK's track() calls). visitors = distinct visitors who sent that type that day.
+-- Custom events per site, site-local day and type: every type but the built-in pageview,
+-- impression and click and the identity link identify (Segment tracks and screens, PostHog
+-- events, the SDK's track() calls). visitors = distinct persons (identities stitched) who
+-- sent that type that day.
 CREATE TABLE IF NOT EXISTS mart_events_daily
 (
     site_id  LowCardinality(String),

@@ -53,6 +53,8 @@ interface PanelBase {
   overrides?: Array<{ field: string; unit?: string; rightAxis?: boolean; axisLabel?: string }>;
   /** xychart only: the fields of x, y, and the value that sizes and colours each point. */
   xy?: { x: string; y: string; value: string };
+  /** table only: cells coloured by value from red (min) to green (max), e.g. a cohort grid. */
+  heat?: { min: number; max: number };
 }
 
 export interface SqlPanel extends PanelBase {
@@ -103,7 +105,12 @@ function typeConfig(panel: PanelSpec): { options: object; custom?: object; overr
     case 'piechart':
       return { options: pieChartOptions, custom: pieChartCustom };
     case 'table':
-      return { options: tableOptions, custom: tableCustom };
+      return {
+        options: tableOptions,
+        custom: panel.heat
+          ? { ...tableCustom, cellOptions: { type: 'color-background', mode: 'gradient' } }
+          : tableCustom,
+      };
     case 'xychart': {
       if (!panel.xy) throw new Error(`${panel.title}: an xychart panel needs xy (its x, y and value fields)`);
       // point size and colour scale belong to the field that drives them
@@ -186,6 +193,7 @@ function panelJson(panel: PanelSpec, id: number, gridPos: { x: number; y: number
     fieldConfig: {
       defaults: {
         ...(panel.unit ? { unit: panel.unit } : {}),
+        ...(panel.heat ? { min: panel.heat.min, max: panel.heat.max, color: { mode: 'continuous-RdYlGr' } } : {}),
         ...(config.custom ? { custom: { ...config.custom } } : {}),
       },
       overrides: [...overrides, ...(config.overrides ?? [])],

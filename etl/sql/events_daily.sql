@@ -6,8 +6,9 @@ SELECT
     {day:Date},
     type,
     count(),
-    uniqExact(visitor_id)
+    uniqExact(person_id)
 FROM deduped_events
-WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-    AND type NOT IN ('pageview', 'impression', 'click', 'identify')
+WHERE local_date = {day:Date}
+  -- deduped_events has dropped the identity links already; named here for the reader.
+  AND type NOT IN ('pageview', 'impression', 'click', 'identify')
 GROUP BY site_id, type

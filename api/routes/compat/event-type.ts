@@ -15,8 +15,10 @@
  * The result is cut to 64 characters.
  */
 
+import { IDENTIFY_TYPE, KNOWN_EVENT_TYPES } from '../../event-schema.js';
+
 /** Types with a meaning of their own in the marts: a client's event name never becomes one. */
-export const RESERVED_TYPES: ReadonlySet<string> = new Set(['pageview', 'impression', 'click', 'identify']);
+export const RESERVED_TYPES: ReadonlySet<string> = new Set([...KNOWN_EVENT_TYPES, IDENTIFY_TYPE]);
 
 const MAX_TYPE_LENGTH = 64;
 

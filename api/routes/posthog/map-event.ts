@@ -3,6 +3,7 @@
  * posthog-node and PostHog's capture API send it) → one event in the POST /events form.
  * Pure. The table in api/README.md ("PostHog: how an event maps") is this file in prose.
  */
+import { IDENTIFY_TYPE } from '../../event-schema.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
 import { addUnmappedFields, idAt, isObject, objectAt, stringAt, without } from '../compat/fields.js';
@@ -140,7 +141,7 @@ function typeAndPayload(name: string, properties: Record<string, unknown>) {
       };
     case '$identify':
     case '$create_alias':
-      return { type: 'identify', payload: rest };
+      return { type: IDENTIFY_TYPE, payload: rest };
     case '$autocapture': {
       const kind = stringAt(properties.$event_type) ?? 'click';
       const element = autocapturedElement(properties);

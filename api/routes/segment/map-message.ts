@@ -6,6 +6,7 @@
  * The mapping only translates; limits, ids, times and text are checked afterwards by the
  * same validation as every other event, so a Segment event can never get in with less.
  */
+import { IDENTIFY_TYPE } from '../../event-schema.js';
 import { type Campaign, withCampaign } from '../compat/campaign.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
@@ -156,9 +157,9 @@ function typeAndPayload(call: SegmentCall, message: Record<string, unknown>): Ty
     case 'screen':
       return { type: 'screen', payload: { ...properties, ...named(message) } };
     case 'identify':
-      return { type: 'identify', payload: { ...traits } };
+      return { type: IDENTIFY_TYPE, payload: { ...traits } };
     case 'alias':
-      return { type: 'identify', payload: {} };
+      return { type: IDENTIFY_TYPE, payload: {} };
     case 'group': {
       const groupId = idAt(message.groupId);
       if (!groupId) return refuse('groupId', 'a group call needs a groupId', 'segment_missing_group_id');
