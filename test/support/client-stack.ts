@@ -34,6 +34,8 @@ export interface SeenRequest {
   path: string;
   /** 0 while the request is being answered. */
   status: number;
+  /** The client's `X-Retry-Count` header (analytics-node numbers its retries), if any. */
+  retryCount?: string;
   /** `Date.now()` when the request arrived. */
   at: number;
 }
@@ -97,6 +99,8 @@ export async function startClientStack(): Promise<ClientStack> {
         async (request) => {
           // Recorded on arrival, so the list is in arrival order even when answers overtake.
           const seen: SeenRequest = { path: new URL(request.url).pathname, status: 0, at: Date.now() };
+          const retryCount = request.headers.get('X-Retry-Count');
+          if (retryCount !== null) seen.retryCount = retryCount;
           api.requests.push(seen);
           const response = await app.fetch(request);
           seen.status = response.status;
