@@ -25,7 +25,7 @@ import { postEvents } from './routes/events.js';
 import { createOpsRoutes } from './routes/ops.js';
 import { createTokenBuckets } from './token-bucket.js';
 
-export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
+export type { ApiDeps, EventSink, SiteResolver, Site } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
@@ -39,7 +39,7 @@ const ROUTES = ['/events', '/healthz', '/readyz', '/metrics'] as const;
  * serve({ fetch: app.fetch, port })
  */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
-  const { sink, sites, logger, registry } = deps;
+  const { sink, sites, salts, logger, registry } = deps;
   const limits = resolveApiLimits(deps.limits);
   const now = deps.now ?? Date.now;
   const metrics = createApiMetrics(registry);
@@ -61,7 +61,11 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     cors(),
     rateLimit({ buckets: perSite, keyOf: (c) => c.get('site')?.siteId, scope: 'write key' }),
   );
-  app.post('/events', jsonBody({ maxBytes: limits.maxBodyBytes }), postEvents({ sink, limits, metrics, logger, now }));
+  app.post(
+    '/events',
+    jsonBody({ maxBytes: limits.maxBodyBytes }),
+    postEvents({ sink, salts, limits, metrics, logger, now }),
+  );
   app.all('/events', (c) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method.slice(0, 20)} is not allowed on /events: use POST`, {
       headers: { Allow: 'POST, OPTIONS' },

@@ -9,9 +9,11 @@ import { createKafka } from '../lib/kafka.js';
 import type { Logger } from '../lib/logger.js';
 import { createPgPool } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
+import { createVisitorSalts } from '../lib/visitor-salts.js';
 import { createApp } from './app.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
+import { createSaltCache } from './salt-cache.js';
 
 export interface ApiServerDeps {
   config: Config;
@@ -31,11 +33,13 @@ export async function startApi(deps: ApiServerDeps): Promise<RunningApi> {
   const kafka = createKafka({ brokers: deps.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
   const sink = createKafkaSink(kafka, config.kafka.topicRaw);
   const pool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'postgres_idle_client_error'));
+  const salts = createSaltCache(createVisitorSalts(pool), { logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
   const app = createApp({
     sink,
     sites: createPostgresSiteResolver(createSiteStore(pool)),
+    salts,
     logger,
     registry,
     isReady: () => sink.isReady(),
@@ -43,8 +47,11 @@ export async function startApi(deps: ApiServerDeps): Promise<RunningApi> {
     trustProxy: config.api.trustProxy,
   });
 
-  // Not fatal when Kafka is down at start: requests get 503 until it is back.
-  await sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start'));
+  // Not fatal when Kafka or Postgres is down at start: requests get 503 until they are back.
+  await Promise.all([
+    sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start')),
+    salts.start(),
+  ]);
 
   const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port });
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +72,7 @@ export async function startApi(deps: ApiServerDeps): Promise<RunningApi> {
         // Keep-alive sockets would hold close() open; idle ones can go now.
         (server as import('node:http').Server).closeIdleConnections?.();
       });
+      salts.stop();
       await sink.close().catch((error) => logger.warn({ err: error }, 'producer_close_failed'));
       await pool.end();
       logger.info('api_stopped');

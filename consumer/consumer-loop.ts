@@ -25,8 +25,8 @@ export interface ConsumerLoopDeps {
   /** Stop fetching while this many rows are not loaded yet. */
   maxPendingRows: number;
   buffer: FlushBuffer<MessageOutcome>;
-  /** Turns the raw messages of one partition batch into outcomes. */
-  toOutcomes(batch: EachBatchPayload['batch']): Promise<MessageOutcome[]>;
+  /** Turns the records of one partition batch into outcomes (one per event) and their bytes. */
+  toOutcomes(batch: EachBatchPayload['batch']): Promise<{ outcomes: MessageOutcome[]; bytes: number }>;
   metrics: ConsumerMetrics;
   logger: Logger;
 }
@@ -78,10 +78,10 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const outcomes = await deps.toOutcomes(batch);
+    const { outcomes, bytes } = await deps.toOutcomes(batch);
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const commit = deps.buffer
-      .add(outcomes)
+      .add(outcomes, bytes)
       .then(() =>
         consumer.commitOffsets([
           { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },

@@ -17,6 +17,8 @@ export const DLQ_HEADERS = {
 export interface DeadLetter {
   reason: string;
   source: SourcePosition;
+  /** The value to keep when it is not the whole source record (one event of a v2 record). */
+  value?: string;
 }
 
 /** Writes dead letters (acks=all); throws if Kafka does not take them, so nothing is committed. */
@@ -31,9 +33,9 @@ export async function sendDeadLetters(
   await producer.send({
     topic: dlqTopic,
     acks: -1,
-    messages: letters.map(({ reason, source }) => ({
+    messages: letters.map(({ reason, source, value }) => ({
       key: source.key,
-      value: source.value,
+      value: value ?? source.value,
       headers: {
         [DLQ_HEADERS.reason]: reason.slice(0, 2000),
         [DLQ_HEADERS.topic]: sourceTopic,

@@ -5,7 +5,6 @@
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { EachBatchPayload } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Config } from '../lib/config.js';
 import { createClickHouse } from '../lib/clickhouse.js';
@@ -18,8 +17,8 @@ import { createBatchLoader } from './load-batch.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
-import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
-import { createVisitorSalts } from './visitor-salts.js';
+import { createRecordOutcomes } from './record-outcomes.js';
+import { createVisitorSalts } from '../lib/visitor-salts.js';
 
 export interface ConsumerDeps {
   config: Config;
@@ -67,30 +66,14 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     flushRows: config.consumer.flushRows,
     flushMs: config.consumer.flushMs,
     flushBytes: config.consumer.flushBytes,
-    sizeOf: (outcome) => outcome.source.value?.length ?? 0,
     flush: loadBatch,
   });
 
-  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
-  const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
-    const parsed = batch.messages.map((m) => {
-      const message = parseRawMessage(m.value);
-      return {
-        source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
-        message,
-        day: typeof message === 'string' ? '' : saltDay(message),
-      };
-    });
-    // Load the (usually one) salt this batch needs before the synchronous mapping.
-    const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
-    const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
-    return parsed.map(
-      ({ source, message, day }): MessageOutcome =>
-        typeof message === 'string'
-          ? { kind: 'dlq', reason: message, source }
-          : toOutcome(message, source, outcomeDeps, salts.get(day)!),
-    );
-  };
+  const recordOutcomes = createRecordOutcomes({
+    userAgents,
+    maxEventAgeMs: config.consumer.maxEventAgeMs,
+    salts: visitorSalts,
+  });
 
   const loop = createConsumerLoop({
     kafka,
@@ -101,7 +84,7 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     // Two flushes' worth: one loading, one filling.
     maxPendingRows: 2 * config.consumer.flushRows,
     buffer,
-    toOutcomes,
+    toOutcomes: (batch) => recordOutcomes(batch.partition, batch.messages),
     metrics,
     logger,
   });

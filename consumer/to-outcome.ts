@@ -1,23 +1,16 @@
 /**
- * One Kafka message → a row for clickstream.events, or a dead letter with the reason.
- * Everything here is pure except the visitor salt, which the caller looks up first.
- *
- * The consumer does not trust the topic: anything can be produced to it (a replayed dead
- * letter, another producer), so the value is checked before use and a bad one becomes
- * an outcome, never an exception.
+ * One checked event of a record → a row for clickstream.events. Everything here is pure
+ * except the visitor salt (for v1 records only), which the caller looks up first.
  */
-import type { RawEventMessage } from '../api/raw-event-message.js';
-import { mayHoldLoneSurrogates, repairLoneSurrogates } from '../lib/well-formed-text.js';
+import { visitorId } from '../lib/visitor-id.js';
+import type { RecordEvent, RecordFacts } from '../lib/wire/index.js';
 import { correctEventTime } from './enrich/event-time.js';
 import { splitPayload } from './enrich/properties.js';
 import { classifyReferrer } from './enrich/referrer.js';
 import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
-import { utcDay, visitorId } from './enrich/visitor.js';
 import { toClickHouseTime } from './event-row.js';
 import type { MessageOutcome, SourcePosition } from './outcome.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ToOutcomeDeps {
   userAgents: UserAgentParser;
@@ -25,49 +18,27 @@ export interface ToOutcomeDeps {
   maxEventAgeMs: number;
 }
 
-/** Parses and checks a message value; returns the reason when it is not a usable v1 message. */
-export function parseRawMessage(value: Buffer | null): RawEventMessage | string {
-  if (!value) return 'invalid_message: empty value';
-  let message: unknown;
-  const text = value.toString('utf8');
-  try {
-    message = JSON.parse(text);
-  } catch (error) {
-    return `invalid_json: ${(error as Error).message}`;
-  }
-  // Records written before the API repaired lone surrogates (or by another producer) would
-  // make ClickHouse refuse the whole insert: repaired here the same way.
-  if (mayHoldLoneSurrogates(text)) repairLoneSurrogates(message);
-  const m = message as Partial<RawEventMessage> | null;
-  if (!m || typeof m !== 'object') return 'invalid_message: not an object';
-  if (m.v !== 1) return `invalid_message: unsupported version ${JSON.stringify(m.v)}`;
-  if (typeof m.site_id !== 'string' || m.site_id === '') return 'invalid_message: site_id missing';
-  if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at)))
-    return 'invalid_message: received_at missing or invalid';
-  const e = m.event;
-  if (!e || typeof e !== 'object') return 'invalid_message: event missing';
-  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return 'invalid_message: event.event_id is not a UUID';
-  if (typeof e.type !== 'string' || e.type === '') return 'invalid_message: event.type missing';
-  return m as RawEventMessage;
-}
-
-/** The UTC day whose salt a message needs (the day the server received it). */
-export function saltDay(message: RawEventMessage): string {
-  return utcDay(new Date(message.received_at));
-}
-
 /**
- * Normalizes and enriches one parsed message into an outcome. `visitorSalt` is the salt of
- * `saltDay(message)`, loaded by the caller (see visitor-salts.ts).
+ * Normalizes and enriches one event into a row outcome; an event the enrichment cannot
+ * handle (a bug, or a record no API wrote) becomes a dead letter instead of an exception.
+ * `visitorSalt` is needed only for v1 records (their facts carry the IP, not the hash).
  */
 export function toOutcome(
-  message: RawEventMessage,
+  e: RecordEvent,
+  facts: RecordFacts,
   source: SourcePosition,
   deps: ToOutcomeDeps,
-  visitorSalt: string,
+  visitorSalt?: string,
 ): MessageOutcome {
-  const e = message.event;
-  const ua = e.user_agent ?? message.request_ua ?? '';
+  try {
+    return { kind: 'row', source, row: toRow(e, facts, source, deps, visitorSalt) };
+  } catch (error) {
+    return { kind: 'dlq', source, reason: `enrich_failed: ${(error as Error).message}` };
+  }
+}
+
+function toRow(e: RecordEvent, facts: RecordFacts, source: SourcePosition, deps: ToOutcomeDeps, salt?: string) {
+  const ua = e.user_agent ?? facts.request_ua ?? '';
   const page = parseEventUrl(e.url ?? '');
   const { referrer_domain, channel } = classifyReferrer({
     referrer: e.referrer ?? '',
@@ -76,9 +47,8 @@ export function toOutcome(
     clickIds: page.clickIds,
   });
   const agent = deps.userAgents.parse(ua); // device_type 'bot' comes from isbot, cached with the rest
-  const isBot = agent.device_type === 'bot';
   const { ts } = correctEventTime(
-    { createdAt: e.created_at, sentAt: message.sent_at ?? undefined, receivedAt: message.received_at },
+    { createdAt: e.created_at, sentAt: facts.sent_at ?? undefined, receivedAt: facts.received_at },
     { maxAgeMs: deps.maxEventAgeMs },
   );
   const payload = splitPayload(e.payload);
@@ -90,50 +60,54 @@ export function toOutcome(
         ? 'msclkid'
         : '';
   return {
-    kind: 'row',
-    source,
-    row: {
-      event_id: e.event_id,
-      site_id: message.site_id,
-      type: e.type,
-      session_id: e.session_id ?? '',
-      user_id: e.user_id ?? '',
-      anonymous_id: e.anonymous_id ?? '',
-      // A known user is their own visitor; otherwise the daily-salted hash (the IP is
-      // used here and nowhere else: it is not a column).
-      visitor_id: e.user_id
-        ? `u:${e.user_id}`
-        : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
-      ts: toClickHouseTime(ts),
-      received_at: toClickHouseTime(new Date(message.received_at)),
-      url: page.url,
-      host: page.host,
-      path: page.path,
-      query: page.query,
-      referrer: e.referrer ?? '',
-      referrer_domain,
-      channel,
-      utm_source: page.utm.source,
-      utm_medium: page.utm.medium,
-      utm_campaign: page.utm.campaign,
-      utm_term: page.utm.term,
-      utm_content: page.utm.content,
-      click_id_type: clickIdType,
-      click_id: clickIdType ? page.clickIds[clickIdType] : '',
-      element_id: payload.element_id,
-      event_title: payload.event_title,
-      x: payload.x,
-      y: payload.y,
-      browser: agent.browser,
-      browser_version: agent.browser_version,
-      os: agent.os,
-      device_type: agent.device_type,
-      is_bot: isBot,
-      properties: withExtraFields(payload.properties, e.extra),
-      kafka_partition: source.partition,
-      kafka_offset: source.offset,
-    },
+    event_id: e.event_id,
+    site_id: facts.site_id,
+    type: e.type,
+    session_id: e.session_id ?? '',
+    user_id: e.user_id ?? '',
+    anonymous_id: e.anonymous_id ?? '',
+    visitor_id: e.user_id ? `u:${e.user_id}` : visitorOf(e, facts, ua, salt),
+    ts: toClickHouseTime(ts),
+    received_at: toClickHouseTime(new Date(facts.received_at)),
+    url: page.url,
+    host: page.host,
+    path: page.path,
+    query: page.query,
+    referrer: e.referrer ?? '',
+    referrer_domain,
+    channel,
+    utm_source: page.utm.source,
+    utm_medium: page.utm.medium,
+    utm_campaign: page.utm.campaign,
+    utm_term: page.utm.term,
+    utm_content: page.utm.content,
+    click_id_type: clickIdType,
+    click_id: clickIdType ? page.clickIds[clickIdType] : '',
+    element_id: payload.element_id,
+    event_title: payload.event_title,
+    x: payload.x,
+    y: payload.y,
+    browser: agent.browser,
+    browser_version: agent.browser_version,
+    os: agent.os,
+    device_type: agent.device_type,
+    is_bot: agent.device_type === 'bot',
+    properties: withExtraFields(payload.properties, e.extra),
+    kafka_partition: source.partition,
+    kafka_offset: source.offset,
   };
+}
+
+/**
+ * The anonymous visitor id: the hash the API computed (v2: the event's own, else its
+ * request's), or for a v1 record the daily-salted hash of the IP it carries (the IP is used
+ * here and nowhere else: it is not a column).
+ */
+function visitorOf(e: RecordEvent, facts: RecordFacts, ua: string, salt: string | undefined): string {
+  if (e.visitor_hash !== undefined) return e.visitor_hash;
+  if (facts.ip === undefined) return facts.visitor_hash!;
+  if (salt === undefined) throw new Error('v1 record without a visitor salt'); // a caller bug
+  return visitorId({ salt, siteId: facts.site_id, ip: facts.ip, userAgent: ua });
 }
 
 /**
@@ -145,8 +119,9 @@ function withExtraFields(
   extra: Record<string, unknown> | undefined,
 ): Record<string, string> {
   if (!extra) return properties;
-  for (const [key, value] of Object.entries(extra)) {
-    if (key in properties) continue;
+  for (const key in extra) {
+    if (!Object.hasOwn(extra, key) || key in properties) continue;
+    const value = extra[key];
     properties[key] = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
   }
   return properties;

@@ -13,7 +13,8 @@ import { insertRows } from '../consumer/insert-rows.js';
 import { createBatchLoader } from '../consumer/load-batch.js';
 import { createConsumerMetrics } from '../consumer/metrics.js';
 import type { MessageOutcome } from '../consumer/outcome.js';
-import { parseRawMessage, toOutcome } from '../consumer/to-outcome.js';
+import { createRecordOutcomes } from '../consumer/record-outcomes.js';
+import { assembleRecord, encodeRequestParts, MAX_RECORD_CHARS, parseRawRecord } from '../lib/wire/index.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { isolatedPipelineEnv, queryRows, testClickHouse, uniqueName } from './helpers.js';
@@ -22,28 +23,41 @@ const clickhouse = testClickHouse();
 const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'insert-errors-test' });
 const userAgents = createUserAgentParser({ cacheSize: 10 });
 
-/** An outcome as the consumer makes it from a v1 record. */
-function outcome(sessionId: string, offset: number): MessageOutcome {
-  const value = Buffer.from(
-    JSON.stringify({
-      v: 1,
-      site_id: 'insert-errors',
-      event: { event_id: crypto.randomUUID(), type: 'pageview', session_id: sessionId, payload: {}, extra: {} },
-      received_at: new Date().toISOString(),
-      sent_at: null,
-      ip: '198.51.100.7',
-      request_ua: null,
-      request_id: 'insert-errors-test',
-    }),
-  );
-  const message = parseRawMessage(value);
-  if (typeof message === 'string') throw new Error(message);
-  return toOutcome(
-    message,
-    { partition: 0, offset: String(offset), key: null, value },
-    { userAgents, maxEventAgeMs: 86_400_000 },
-    'salt',
-  );
+const recordOutcomes = createRecordOutcomes({
+  userAgents,
+  maxEventAgeMs: 86_400_000,
+  salts: { forDay: async () => 'salt' },
+});
+
+/** A v2 record as the API writes it, one event per session id. */
+function record(sessionIds: string[]): Buffer {
+  const facts = {
+    site_id: 'insert-errors',
+    received_at: new Date().toISOString(),
+    sent_at: null,
+    request_ua: null,
+    request_id: 'insert-errors-test',
+    visitor_hash: '0123456789abcdef0123456789abcdef',
+  };
+  const events = sessionIds.map((session_id) => ({
+    event_id: crypto.randomUUID(),
+    type: 'pageview',
+    session_id,
+    payload: {},
+    extra: {},
+  }));
+  return Buffer.from(assembleRecord(encodeRequestParts(facts, events, MAX_RECORD_CHARS)));
+}
+
+/** The consumer's outcomes for one record at `offset`. */
+async function outcomes(sessionIds: string[], offset: number): Promise<MessageOutcome[]> {
+  const value = record(sessionIds);
+  const batch = await recordOutcomes(0, [{ offset: String(offset), key: null, value } as never]);
+  return batch.outcomes;
+}
+
+async function outcome(sessionId: string, offset: number): Promise<MessageOutcome> {
+  return (await outcomes([sessionId], offset))[0]!;
 }
 
 describe('insert errors', () => {
@@ -68,7 +82,7 @@ describe('insert errors', () => {
   });
 
   it('splits a batch with a row ClickHouse cannot parse (a lone surrogate) and loads the rest', async () => {
-    const rows = ['a', 'b\ud800', 'c'].map((s, i) => outcome(s, i)).map((o) => (o.kind === 'row' ? o.row : null)!);
+    const rows = (await outcomes(['a', 'b', 'c'], 0)).map((o) => (o.kind === 'row' ? o.row : null)!);
     // The row went through the consumer's own path unrepaired (built after parsing), as a
     // record from a producer that never repaired it would be if the consumer did not either.
     rows[1]!.session_id = 'b\ud800';
@@ -85,7 +99,7 @@ describe('insert errors', () => {
   });
 
   it('throws an error of unknown kind unless asked to split', async () => {
-    const rows = [outcome('poison', 0)].map((o) => (o.kind === 'row' ? o.row : null)!);
+    const rows = [await outcome('poison', 0)].map((o) => (o.kind === 'row' ? o.row : null)!);
     await expect(
       insertRows(clickhouse, table, ['event_id', 'session_id', 'ts'], rows, uniqueName('t')),
     ).rejects.toMatchObject({ code: '469' });
@@ -95,7 +109,7 @@ describe('insert errors', () => {
     expect(split.rejected).toHaveLength(1);
   });
 
-  it('retries an unknown error a bounded number of times, then dead-letters exactly the offending rows', async () => {
+  it('retries an unknown error a bounded number of times, then dead-letters exactly the offending events, each alone', async () => {
     const metrics = createConsumerMetrics();
     const loadBatch = createBatchLoader({
       clickhouse,
@@ -108,7 +122,8 @@ describe('insert errors', () => {
       signal: new AbortController().signal,
       unknownErrorTries: 2,
     });
-    const batch = ['ok-1', 'poison', 'ok-2', 'ok-3', 'poison'].map((s, i) => outcome(s, 100 + i));
+    // One v2 record (offset 100) holding five events, two of which ClickHouse refuses.
+    const batch = await outcomes(['ok-1', 'poison', 'ok-2', 'ok-3', 'poison'], 100);
     const started = Date.now();
     await loadBatch(batch);
     expect(Date.now() - started).toBeLessThan(20_000); // two backoffs of at most ~1 s, not forever
@@ -118,12 +133,28 @@ describe('insert errors', () => {
       `SELECT session_id FROM ${table} WHERE session_id LIKE 'ok-%' ORDER BY session_id`,
     );
     expect(stored.map((r) => r.session_id)).toEqual(['ok-1', 'ok-2', 'ok-3']);
-    const letters: Array<{ reason: string; offset: string }> = [];
+    const letters: Array<{ reason: string; offset: string; value: Buffer | null }> = [];
     await readDeadLetters(kafka, dlqTopic, {
-      visit: (l) => void letters.push({ reason: l.reason, offset: l.sourceOffset }),
+      visit: (l) => void letters.push({ reason: l.reason, offset: l.sourceOffset, value: l.value }),
     });
-    expect(letters.map((l) => l.offset).sort()).toEqual(['101', '104']);
-    for (const l of letters) expect(l.reason).toMatch(/^clickhouse 469:/);
+    expect(letters.map((l) => l.offset)).toEqual(['100', '100']);
+    for (const l of letters) {
+      expect(l.reason).toMatch(/^clickhouse 469:/);
+      // Each dead letter is a record of its own holding only the refused event, ready to replay.
+      const parsed = parseRawRecord(l.value);
+      if (typeof parsed === 'string') throw new Error(parsed);
+      expect(parsed.requests.flatMap((r) => r.events.map((e) => e.session_id))).toEqual(['poison']);
+    }
+    const poisonIds = batch.flatMap((o) => (o.kind === 'row' && o.row.session_id === 'poison' ? [o.row.event_id] : []));
+    expect(
+      letters
+        .map(
+          (l) =>
+            (parseRawRecord(l.value) as { requests: Array<{ events: Array<{ event_id: string }> }> }).requests[0]!
+              .events[0]!.event_id,
+        )
+        .sort(),
+    ).toEqual(poisonIds.sort());
     const failures = await metrics.insertFailures.get();
     expect(failures.values.find((v) => v.labels.kind === 'unknown')?.value).toBe(2);
   });

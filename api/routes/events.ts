@@ -14,11 +14,15 @@ import { ApiError } from '../errors.js';
 import { validateBatch } from '../event-schema.js';
 import type { ApiLimits } from '../limits.js';
 import type { ApiMetrics } from '../metrics.js';
-import { toRawEventMessage, type RequestFacts } from '../raw-event-message.js';
+import { saltDayOf } from '../../lib/salt-day.js';
+import { visitorId } from '../../lib/visitor-id.js';
+import { encodeRequestParts, MAX_RECORD_CHARS, type RecordEvent, type RequestFactsV2 } from '../../lib/wire/index.js';
+import type { SaltSource } from '../salt-cache.js';
 
 /** What {@link postEvents} needs. */
 export interface PostEventsOptions {
   sink: EventSink;
+  salts: SaltSource;
   limits: ApiLimits;
   metrics: ApiMetrics;
   logger: Logger;
@@ -36,7 +40,7 @@ export interface EventsAnswer {
  * (with the per-event `rejected` list) when nothing is valid; 503 `sink_unavailable` +
  * `Retry-After` when the sink rejects or does not answer within `produceTimeoutMs`.
  */
-export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOptions): Handler<ApiEnv> {
+export function postEvents({ sink, salts, limits, metrics, logger, now }: PostEventsOptions): Handler<ApiEnv> {
   return async function postEvents(c) {
     const receivedAt = now();
     const site = c.get('site');
@@ -59,20 +63,27 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
 
     const requestId = c.get('requestId');
     const ua = c.req.header('User-Agent');
-    const facts: RequestFacts = {
+    // Header size is bounded only by the server; the stored copy is bounded like any text field.
+    const requestUa = ua === undefined ? null : ua.slice(0, limits.maxTextLength);
+    const salt = await saltOf(salts, saltDayOf(receivedAt), limits, logger, requestId);
+    const ip = c.get('clientIp');
+    const facts: RequestFactsV2 = {
       site_id: site.siteId,
       received_at: new Date(receivedAt).toISOString(),
       sent_at: verdict.sentAt ?? null,
-      ip: c.get('clientIp'),
-      // Header size is bounded only by the server; the stored copy is bounded like any text field.
-      request_ua: ua === undefined ? null : ua.slice(0, limits.maxTextLength),
+      request_ua: requestUa,
       request_id: requestId,
+      // The IP goes into this hash and nowhere else: no stored byte holds it.
+      visitor_hash: visitorId({ salt, siteId: site.siteId, ip, userAgent: requestUa ?? '' }),
     };
-    const messages = verdict.valid.map(({ event }) => toRawEventMessage(event, facts));
+    const events = withVisitorHashes(verdict.valid, facts, (userAgent) =>
+      visitorId({ salt, siteId: site.siteId, ip, userAgent }),
+    );
+    const parts = encodeRequestParts(facts, events, MAX_RECORD_CHARS);
 
     const stopTimer = metrics.produceDuration.startTimer();
     const sent = await withDeadline(
-      () => sink.send(messages),
+      () => sink.send(parts),
       limits.produceTimeoutMs,
       (err) => {
         // The send lost the race and failed later: the client already has its 503.
@@ -81,12 +92,12 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
     );
     stopTimer({ outcome: sent.outcome });
     if (sent.outcome !== 'ok') {
-      metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, messages.length);
+      metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, events.length);
       logger.warn(
         {
           request_id: requestId,
           site_id: site.siteId,
-          events: messages.length,
+          events: events.length,
           outcome: sent.outcome,
           err: sent.outcome === 'error' ? sent.error : undefined,
         },
@@ -100,7 +111,63 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
         headers: { 'Retry-After': String(limits.retryAfterSeconds) },
       });
     }
-    metrics.eventsAccepted.inc(messages.length);
+    metrics.eventsAccepted.inc(events.length);
     return c.json(answer, 202);
   };
+}
+
+/**
+ * The events as records carry them. An event whose own `user_agent` differs from the
+ * request's gets a visitor hash of its own (a server-side SDK forwarding many browsers'
+ * events); a known user needs none (the consumer uses `u:<user_id>`). One hash per distinct
+ * user agent of the request.
+ */
+function withVisitorHashes(
+  valid: ReadonlyArray<{ event: RecordEvent }>,
+  facts: RequestFactsV2,
+  hash: (userAgent: string) => string,
+): RecordEvent[] {
+  const events: RecordEvent[] = new Array(valid.length);
+  let byUa: Map<string, string> | undefined;
+  for (let i = 0; i < valid.length; i++) {
+    const event = valid[i]!.event;
+    const ua = event.user_agent;
+    if (ua !== undefined && ua !== facts.request_ua && event.user_id === undefined) {
+      byUa ??= new Map();
+      let h = byUa.get(ua);
+      if (h === undefined) {
+        h = hash(ua);
+        byUa.set(ua, h);
+      }
+      event.visitor_hash = h;
+    }
+    events[i] = event;
+  }
+  return events;
+}
+
+/** The day's salt, from memory, or loaded within the lookup deadline; 503 when it cannot be had. */
+async function saltOf(
+  salts: SaltSource,
+  day: string,
+  limits: ApiLimits,
+  logger: Logger,
+  requestId: string,
+): Promise<string> {
+  const cached = salts.saltFor(day);
+  if (typeof cached === 'string') return cached;
+  const loaded = await withDeadline(() => cached, limits.resolveTimeoutMs);
+  if (loaded.outcome === 'ok') return loaded.value;
+  logger.warn(
+    { request_id: requestId, day, err: loaded.outcome === 'error' ? loaded.error : undefined },
+    'visitor_salt_unavailable',
+  );
+  throw new ApiError(
+    503,
+    'salt_unavailable',
+    'the visitor salt store is unavailable; nothing was accepted, retry later',
+    {
+      headers: { 'Retry-After': String(limits.retryAfterSeconds) },
+    },
+  );
 }

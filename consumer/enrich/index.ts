@@ -36,4 +36,4 @@ export {
   type UserAgentParser,
   type UserAgentParserOptions,
 } from './user-agent.js';
-export { utcDay, visitorId, type VisitorIdInput } from './visitor.js';
+export { utcDay, visitorId, type VisitorIdInput } from '../../lib/visitor-id.js';

@@ -5,7 +5,7 @@
  * starts: from then on nobody, us included, can tie a visitor id to an IP.
  */
 import { randomBytes } from 'node:crypto';
-import type { Pool } from '../lib/postgres.js';
+import type { Pool } from './postgres.js';
 
 export interface VisitorSalts {
   /** The salt (hex) for a UTC day ('YYYY-MM-DD'); cached after the first call. */
