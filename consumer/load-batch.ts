@@ -9,7 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
 import { type RequestFactsV2, singleEventRecord } from '../lib/wire/index.js';
 import { type DeadLetter, sendDeadLetters } from './dead-letters.js';
-import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
+import { EVENT_NATIVE_COLUMNS, type EventRow } from './event-row.js';
 import { classifyInsertError } from './insert-errors.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';
@@ -67,7 +67,7 @@ export function createBatchLoader(deps: LoadBatchDeps) {
     let unknownFailures = 0;
     const result = await retryWithBackoff(
       () =>
-        insertRows(clickhouse, deps.table, EVENT_ROW_COLUMNS, rows, token, {
+        insertRows(clickhouse, deps.table, EVENT_NATIVE_COLUMNS, rows, token, {
           bisectUnknown: unknownFailures >= unknownErrorTries,
         }),
       {

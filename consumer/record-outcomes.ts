@@ -9,7 +9,7 @@ import { saltDayOf } from '../lib/salt-day.js';
 import type { VisitorSalts } from '../lib/visitor-salts.js';
 import { type ParsedRecord, parseRawRecord, type RequestFactsV2, singleEventRecord } from '../lib/wire/index.js';
 import type { MessageOutcome, SourcePosition } from './outcome.js';
-import { type ToOutcomeDeps, toOutcome } from './to-outcome.js';
+import { requestContext, type ToOutcomeDeps, toOutcome } from './to-outcome.js';
 
 export interface RecordBatchOutcomes {
   outcomes: MessageOutcome[];
@@ -41,9 +41,9 @@ export function createRecordOutcomes(deps: ToOutcomeDeps & { salts: VisitorSalts
       for (const { reason, raw } of parsed.invalidRequests)
         outcomes.push({ kind: 'dlq', reason, source, value: JSON.stringify({ v: 2, requests: [raw] }) });
       for (const { facts, events, invalid } of parsed.requests) {
-        const salt = v2 ? undefined : salts.get(v1Day(parsed));
+        const ctx = requestContext(facts, source, v2 ? undefined : salts.get(v1Day(parsed)));
         for (const event of events) {
-          const outcome = toOutcome(event, facts, source, deps, salt);
+          const outcome = toOutcome(event, ctx, deps);
           if (v2) {
             if (outcome.kind === 'row') {
               outcome.facts = facts;

@@ -12,6 +12,7 @@ import { createKafka } from '../lib/kafka.js';
 import type { Logger } from '../lib/logger.js';
 import { createPgPool } from '../lib/postgres.js';
 import { createConsumerLoop } from './consumer-loop.js';
+import { createPageCache } from './enrich/page-cache.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
 import { createBatchLoader } from './load-batch.js';
 import { createFlushBuffer } from './flush-buffer.js';
@@ -69,8 +70,10 @@ export async function startConsumer(deps: ConsumerDeps): Promise<RunningConsumer
     flush: loadBatch,
   });
 
+  const pages = createPageCache();
   const recordOutcomes = createRecordOutcomes({
     userAgents,
+    pages,
     maxEventAgeMs: config.consumer.maxEventAgeMs,
     salts: visitorSalts,
   });

@@ -8,6 +8,7 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { readDeadLetters } from '../consumer/dlq-reader.js';
+import { createPageCache } from '../consumer/enrich/page-cache.js';
 import { createUserAgentParser } from '../consumer/enrich/user-agent.js';
 import { insertRows } from '../consumer/insert-rows.js';
 import { createBatchLoader } from '../consumer/load-batch.js';
@@ -25,6 +26,7 @@ const userAgents = createUserAgentParser({ cacheSize: 10 });
 
 const recordOutcomes = createRecordOutcomes({
   userAgents,
+  pages: createPageCache(),
   maxEventAgeMs: 86_400_000,
   salts: { forDay: async () => 'salt' },
 });
@@ -89,7 +91,7 @@ describe('insert errors', () => {
     const result = await insertRows(
       clickhouse,
       table,
-      ['event_id', 'site_id', 'type', 'session_id', 'ts', 'received_at'],
+      ['event_id', 'site_id', 'type', 'session_id'],
       rows,
       uniqueName('t'),
     );
@@ -101,9 +103,9 @@ describe('insert errors', () => {
   it('throws an error of unknown kind unless asked to split', async () => {
     const rows = [await outcome('poison', 0)].map((o) => (o.kind === 'row' ? o.row : null)!);
     await expect(
-      insertRows(clickhouse, table, ['event_id', 'session_id', 'ts'], rows, uniqueName('t')),
+      insertRows(clickhouse, table, ['event_id', 'session_id'], rows, uniqueName('t')),
     ).rejects.toMatchObject({ code: '469' });
-    const split = await insertRows(clickhouse, table, ['event_id', 'session_id', 'ts'], rows, uniqueName('t'), {
+    const split = await insertRows(clickhouse, table, ['event_id', 'session_id'], rows, uniqueName('t'), {
       bisectUnknown: true,
     });
     expect(split.rejected).toHaveLength(1);
