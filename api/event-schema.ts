@@ -10,6 +10,7 @@ import { ApiError } from './errors.js';
 import { measureJson } from './json-measure.js';
 import type { ApiLimits } from './limits.js';
 import type { EventPayload, ValidatedEvent } from '../lib/wire/index.js';
+import { createFastEventCheck, type FastEventCheck } from './event-fast-check.js';
 
 export type { EventPayload, ValidatedEvent } from '../lib/wire/index.js';
 
@@ -60,17 +61,20 @@ const TOP_LEVEL_FIELDS = new Set([
   'user_agent',
   'payload',
 ]);
-const NIL_UUIDS = new Set(['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff']);
-const ISO_DATETIME = z.iso.datetime({
+/** UUIDs that cannot name an event (zod's `uuid` accepts them). */
+export const NIL_UUIDS = new Set(['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff']);
+/** An ISO 8601 date-time with seconds and an offset (`created_at`, `sent_at`). */
+export const ISO_DATETIME = z.iso.datetime({
   offset: true,
   error: 'expected an ISO 8601 date-time with seconds and a timezone, e.g. 2025-01-01T10:00:00Z',
 });
-const INT32_MIN = -2_147_483_648;
-const INT32_MAX = 2_147_483_647;
+export const INT32_MIN = -2_147_483_648;
+export const INT32_MAX = 2_147_483_647;
 /** More than this many errors per event are not worth sending back. */
 const MAX_ERRORS_PER_EVENT = 10;
 
-const isUrlOrPath = (v: string): boolean => v === '' || v.startsWith('/') || URL.canParse(v);
+/** What `url` and `referrer` may be: empty, a path, or an absolute URL. */
+export const isUrlOrPath = (v: string): boolean => v === '' || v.startsWith('/') || URL.canParse(v);
 
 /** The zod schema of one event under `limits` (known fields only; see {@link validateBatch}). */
 export function createEventSchema(limits: ApiLimits) {
@@ -112,8 +116,12 @@ export function createEventSchema(limits: ApiLimits) {
 }
 
 type EventSchema = ReturnType<typeof createEventSchema>;
+interface Validators {
+  schema: EventSchema;
+  fast: FastEventCheck;
+}
 // Building zod schemas is not free; one per limits object is enough.
-const schemas = new WeakMap<ApiLimits, EventSchema>();
+const validators = new WeakMap<ApiLimits, Validators>();
 
 /**
  * Validate a parsed body: a bare array of events or `{ "batch": [...], "sent_at": "..." }`.
@@ -131,16 +139,16 @@ const schemas = new WeakMap<ApiLimits, EventSchema>();
  */
 export function validateBatch(body: unknown, limits: ApiLimits, now: number): BatchVerdict {
   const { events, sentAt } = unwrapEnvelope(body, limits);
-  let schema = schemas.get(limits);
-  if (schema === undefined) {
-    schema = createEventSchema(limits);
-    schemas.set(limits, schema);
+  let v = validators.get(limits);
+  if (v === undefined) {
+    v = { schema: createEventSchema(limits), fast: createFastEventCheck(limits) };
+    validators.set(limits, v);
   }
   const skewMs = sentAt === undefined ? 0 : now - Date.parse(sentAt);
   const verdict: BatchVerdict = { valid: [], rejected: [] };
   if (sentAt !== undefined) verdict.sentAt = sentAt;
   events.forEach((raw, index) => {
-    const result = validateEvent(schema, raw, limits, now, skewMs);
+    const result = validateEvent(v, raw, limits, now, skewMs);
     if ('errors' in result) {
       verdict.rejected.push({ index, errors: result.errors.slice(0, MAX_ERRORS_PER_EVENT), reason: result.reason });
     } else {
@@ -187,21 +195,35 @@ function unwrapEnvelope(body: unknown, limits: ApiLimits): { events: unknown[]; 
 }
 
 type EventResult = { event: ValidatedEvent } | { errors: FieldError[]; reason: string };
+/** The known top-level fields of a valid event, as zod's output (or the raw event, identical when valid) has them. */
+type EventFields = z.output<EventSchema>;
 
-function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now: number, skewMs: number): EventResult {
+function validateEvent(
+  { schema, fast }: Validators,
+  raw: unknown,
+  limits: ApiLimits,
+  now: number,
+  skewMs: number,
+): EventResult {
   if (!isPlainObject(raw))
     return { errors: [{ path: '', message: 'expected an event object' }], reason: 'not_an_object' };
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    const field = String(parsed.error.issues[0]?.path[0] ?? 'event');
-    return { errors, reason: TOP_LEVEL_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event' };
+  let e: EventFields;
+  // zod is the definition; the fast check accepts exactly the events it accepts (a property
+  // test proves it), and zod runs whenever it does not, so every error message is zod's.
+  if (fast(raw)) e = raw as EventFields;
+  else {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'event');
+      return { errors, reason: TOP_LEVEL_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event' };
+    }
+    e = parsed.data;
   }
-  const e = parsed.data;
   // Custom keys come from the parsed body, not zod's output: zod rebuilds the object by
   // assignment, which turns a "__proto__" key into a prototype instead of keeping it.
   const payload = stripNulls(isPlainObject(raw.payload) ? raw.payload : {});
-  const extra = Object.fromEntries(Object.entries(raw).filter(([k]) => !TOP_LEVEL_FIELDS.has(k)));
+  const extra = extraFields(raw);
 
   for (const [name, value] of [
     ['payload', payload],
@@ -276,10 +298,28 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Drop null known keys (`x: null` means "no x"), keep custom properties as sent. */
+const KNOWN_PAYLOAD_KEYS = ['event_title', 'element_id', 'x', 'y'] as const;
+
+/**
+ * Drop null known keys (`x: null` means "no x"), keep custom properties as sent. The parsed
+ * body's own object when there is nothing to drop (the common case: no copy).
+ */
 function stripNulls(payload: Record<string, unknown>): EventPayload {
+  if (!KNOWN_PAYLOAD_KEYS.some((k) => payload[k] === null && Object.hasOwn(payload, k))) return payload;
   // fromEntries defines own properties, so a "__proto__" key stays data, not a prototype.
   return Object.fromEntries(
-    Object.entries(payload).filter(([k, v]) => !(v === null && ['event_title', 'element_id', 'x', 'y'].includes(k))),
+    Object.entries(payload).filter(([k, v]) => !(v === null && (KNOWN_PAYLOAD_KEYS as readonly string[]).includes(k))),
   );
+}
+
+/** Unknown top-level fields, kept as sent (usually none: no object is built then). */
+function extraFields(raw: Record<string, unknown>): Record<string, unknown> {
+  let extra: Record<string, unknown> | undefined;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key) || TOP_LEVEL_FIELDS.has(key)) continue;
+    // defineProperty, not assignment: the key may be "__proto__".
+    extra ??= {};
+    Object.defineProperty(extra, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
+  }
+  return extra ?? {};
 }
