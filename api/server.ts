@@ -31,7 +31,7 @@ export interface RunningApi {
 export async function startApi(deps: ApiServerDeps): Promise<RunningApi> {
   const { config, logger } = deps;
   const kafka = createKafka({ brokers: deps.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
-  const sink = createKafkaSink(kafka, config.kafka.topicRaw);
+  const sink = createKafkaSink(kafka, config.kafka.topicRaw, { grouping: config.api.recordGrouping });
   const pool = createPgPool(deps.databaseUrl, (error) => logger.warn({ err: error }, 'postgres_idle_client_error'));
   const salts = createSaltCache(createVisitorSalts(pool), { logger });
   const registry = new Registry();

@@ -50,6 +50,7 @@ const envSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(8080),
   API_TRUST_PROXY: bool,
+  API_RECORD_GROUPING: z.enum(['request', 'concurrent']).default('request'),
   API_MAX_BODY_BYTES: optionalPositive,
   API_MAX_EVENTS_PER_BATCH: optionalPositive,
   API_MAX_FUTURE_MINUTES: optionalPositive,
@@ -131,6 +132,8 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly trustProxy: boolean;
+    /** Kafka records: one per request, or one for the requests whose sends are merged. */
+    readonly recordGrouping: 'request' | 'concurrent';
     /** Only what the environment sets; api/limits.ts holds the defaults. */
     readonly limits: ApiLimitSettings;
   };
@@ -233,6 +236,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       host: e.API_HOST,
       port: e.API_PORT,
       trustProxy: e.API_TRUST_PROXY,
+      recordGrouping: e.API_RECORD_GROUPING,
       limits: {
         ...defined({
           maxBodyBytes: e.API_MAX_BODY_BYTES,
