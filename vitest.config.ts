@@ -1,11 +1,9 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const ignored = [...configDefaults.exclude, '.data/**', '.test-data/**'];
 
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.data/**', '.test-data/**'],
-    // Starts real ClickHouse, Postgres and Kafka on free ports with a throwaway data dir.
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Two cores: stack tests share one set of services, keep file-level parallelism modest.
@@ -14,5 +12,28 @@ export default defineConfig({
     ...(process.env.CLICKSTREAM_TEST_REPORT
       ? { reporters: ['default', 'json'], outputFile: { json: process.env.CLICKSTREAM_TEST_REPORT } }
       : {}),
+    // `npm test` runs both; `npx vitest run --project unit` runs the pure tests alone, in
+    // seconds, with no service started.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          // Pure tests sit next to their code, anywhere but test/.
+          include: ['**/*.test.ts'],
+          exclude: [...ignored, 'test/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'stack',
+          include: ['test/**/*.test.ts'],
+          exclude: ignored,
+          // Starts real ClickHouse, Postgres and Kafka on free ports with a throwaway data dir.
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

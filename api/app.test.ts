@@ -1,5 +1,5 @@
 /**
- * The POST /events contract (DESIGN.md, "The wire contract"), one test per row, through
+ * The POST /events contract (every answer in api/README.md), one test per row, through
  * `app.request()` with no server: status AND body every time.
  */
 import { gzipSync } from 'node:zlib';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import type { ApiDeps } from './deps.js';
 import { visitorId } from '../lib/visitor-id.js';
-import { TEST_KEY, testDeps } from './testing.js';
+import { TEST_KEY, testDeps } from '../test/support/api-doubles.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const ORIGIN = 'https://shop.example';
@@ -253,7 +253,8 @@ describe('POST /events: refusals', () => {
       error: 'origin_not_allowed',
       message: 'origin "https://evil.example" is not allowed for this site',
     });
-    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    // The refusal is readable by the page (so an SDK stops instead of retrying); a 202 is not.
+    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBe('https://evil.example');
     const allowed = await post(app, '/events', { body: json([event()]), headers: { Origin: ORIGIN } });
     expect(allowed.status).toBe(202);
     expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);

@@ -1,10 +1,10 @@
 /**
  * The ingestion API as a Hono app, built from injected dependencies, with no listener:
- * `server.ts` serves it, tests call `app.request()`.
+ * `role.ts` serves it, tests call `app.request()`.
  *
  * POST /events passes, in order (cheapest refusals first, and nothing costly before the
  * client is known):
- *   requestId → accessLog → clientIp → rate limit per IP → writeKey (site lookup) → cors
+ *   requestId → accessLog → corsErrors → clientIp → rate limit per IP → writeKey (site lookup) → cors
  *   → rate limit per site → jsonBody (415/413/400) → postEvents (validate, send, 202).
  */
 import { Hono } from 'hono';
@@ -18,18 +18,21 @@ import { accessLog } from './middleware/access-log/index.js';
 import { jsonBody } from './middleware/body/index.js';
 import { clientIp } from './middleware/client-ip/index.js';
 import { cors } from './middleware/cors/index.js';
+import { corsErrors } from './middleware/cors-errors/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { writeKey } from './middleware/write-key/index.js';
 import { postEvents } from './routes/events.js';
+import { demoPage } from './routes/demo.js';
 import { createOpsRoutes } from './routes/ops.js';
+import { sdkScript } from './routes/sdk-script.js';
 import { createTokenBuckets } from './token-bucket.js';
 
 export type { ApiDeps, EventSink, SiteResolver, Site } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
-const ROUTES = ['/events', '/healthz', '/readyz', '/metrics'] as const;
+const ROUTES = ['/events', '/healthz', '/readyz', '/sdk.js', '/demo'] as const;
 
 /**
  * Build the API. Throws at once on an invalid limit override (naming the key).
@@ -51,10 +54,13 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use(accessLog({ logger, metrics, routes: ROUTES }));
 
   const opsOptions = deps.isReady ? { isReady: deps.isReady } : {};
-  app.route('/', createOpsRoutes({ registry, readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
+  app.route('/', createOpsRoutes({ readyTimeoutMs: limits.produceTimeoutMs, ...opsOptions }));
+  if (deps.sdkScript) app.get('/sdk.js', sdkScript(deps.sdkScript));
+  if (deps.demoPage) app.get('/demo/*', demoPage(deps.demoPage)).get('/demo', demoPage(deps.demoPage));
 
   app.use(
     '/events',
+    corsErrors(),
     clientIp({ trustProxy: deps.trustProxy ?? false }),
     rateLimit({ buckets: perIp, keyOf: (c) => c.get('clientIp'), scope: 'client IP' }),
     writeKey({ sites, timeoutMs: limits.resolveTimeoutMs, retryAfterSeconds: limits.retryAfterSeconds }),

@@ -3,17 +3,17 @@ import { withDeadline } from './deadline.js';
 
 describe('withDeadline', () => {
   it.each([
-    ['resolves', () => Promise.resolve(7), { outcome: 'ok', value: 7 }],
-    ['returns a plain value', () => 7, { outcome: 'ok', value: 7 }],
-    ['rejects', () => Promise.reject(new Error('no')), { outcome: 'error', error: new Error('no') }],
+    ['resolves', () => Promise.resolve(7), { kind: 'ok', value: 7 }],
+    ['returns a plain value', () => 7, { kind: 'ok', value: 7 }],
+    ['rejects', () => Promise.reject(new Error('no')), { kind: 'error', error: new Error('no') }],
     [
       'throws synchronously',
       () => {
         throw new Error('sync');
       },
-      { outcome: 'error', error: new Error('sync') },
+      { kind: 'error', error: new Error('sync') },
     ],
-    ['hangs', () => new Promise(() => undefined), { outcome: 'timeout' }],
+    ['hangs', () => new Promise(() => undefined), { kind: 'timeout' }],
   ])('reports a call that %s', async (_name, fn, expected) => {
     expect(await withDeadline(fn as () => Promise<unknown>, 20)).toEqual(expected);
   });
@@ -28,7 +28,7 @@ describe('withDeadline', () => {
         5,
         late,
       );
-      expect(result).toEqual({ outcome: 'timeout' });
+      expect(result).toEqual({ kind: 'timeout' });
       await new Promise((r) => setTimeout(r, 60));
       expect(late).toHaveBeenCalledWith(new Error('late'));
       expect(unhandled).not.toHaveBeenCalled();

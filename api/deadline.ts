@@ -1,6 +1,6 @@
 /**
  * Run an async dependency call (sink send, site lookup, readiness probe) with a deadline,
- * and get its outcome as a value instead of an exception.
+ * and learn how it ended as a value instead of an exception.
  *
  * Why a helper: a hanging Kafka producer must turn into a 503 after `produceTimeoutMs`,
  * never a hung request; and the call that lost the race may still reject later, which
@@ -9,7 +9,7 @@
  */
 
 /** How a call ended. `late` rejections after a timeout are passed to `onLateError`. */
-export type Outcome<T> = { outcome: 'ok'; value: T } | { outcome: 'error'; error: unknown } | { outcome: 'timeout' };
+export type DeadlineResult<T> = { kind: 'ok'; value: T } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
 
 /**
  * Call `fn` and settle within `timeoutMs`. Never rejects, also when `fn` throws
@@ -21,12 +21,12 @@ export function withDeadline<T>(
   fn: () => Promise<T> | T,
   timeoutMs: number,
   onLateError?: (error: unknown) => void,
-): Promise<Outcome<T>> {
-  return new Promise<Outcome<T>>((resolve) => {
+): Promise<DeadlineResult<T>> {
+  return new Promise<DeadlineResult<T>>((resolve) => {
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
-      resolve({ outcome: 'timeout' });
+      resolve({ kind: 'timeout' });
     }, timeoutMs);
     // Promise.resolve().then(fn): a synchronous throw becomes a rejection too.
     Promise.resolve()
@@ -36,7 +36,7 @@ export function withDeadline<T>(
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ outcome: 'ok', value });
+          resolve({ kind: 'ok', value });
         },
         (error: unknown) => {
           if (settled) {
@@ -45,7 +45,7 @@ export function withDeadline<T>(
           }
           settled = true;
           clearTimeout(timer);
-          resolve({ outcome: 'error', error });
+          resolve({ kind: 'error', error });
         },
       )
       // onLateError itself throwing must not become an unhandled rejection either.

@@ -1,14 +1,15 @@
 /**
  * What the HTTP layer needs from the outside world, as interfaces.
  *
- * The API never builds a Kafka producer, a Postgres pool or a logger itself: `server.ts`
+ * The API never builds a Kafka producer, a Postgres pool or a logger itself: `role.ts`
  * (and the tests) construct real or fake implementations and hand them to `createApp`.
  * That keeps this folder testable with `app.request()` and no network.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ApiLimits } from './limits.js';
+import type { ApiLimitsOverrides } from './limits.js';
 import type { SaltSource } from './salt-cache.js';
+import type { SdkScript } from './sdk-script.js';
 
 /**
  * Where accepted events go (the real one is a kafkajs producer with `acks: -1`).
@@ -63,11 +64,11 @@ export interface ApiDeps {
   /** Visitor salts: the API hashes the client IP into the visitor hash, so no record holds the IP. */
   salts: SaltSource;
   logger: Logger;
-  /** Metrics are registered here; `/metrics` serves this registry. */
+  /** Metrics are registered here; the api role serves this registry on its own metrics address. */
   registry: Registry;
   /** `/readyz` answers 200 when this resolves true (e.g. the producer is connected). */
   isReady?: () => Promise<boolean>;
-  /** Overrides for {@link ApiLimits}; nested `rateLimit` objects are merged too. */
+  /** Overrides of the limits in limits.ts; nested `rateLimit` objects are merged too. */
   limits?: ApiLimitsOverrides;
   /**
    * Honour `X-Forwarded-For` for the client IP. Only set this behind a proxy that
@@ -75,15 +76,10 @@ export interface ApiDeps {
    * rate limit).
    */
   trustProxy?: boolean;
+  /** The browser SDK served at `GET /sdk.js` (from `buildSdkScript()`); absent, no such route. */
+  sdkScript?: SdkScript;
+  /** The demo shop served at `GET /demo` (from `loadDemoPage()`); only `clickstream start` has one. */
+  demoPage?: string;
   /** Milliseconds since the epoch; injectable so tests control time. */
   now?: () => number;
 }
-
-/** Partial {@link ApiLimits}, one level deep for the nested rate-limit settings. */
-export type ApiLimitsOverrides = Partial<Omit<ApiLimits, 'rateLimit'>> & {
-  rateLimit?: {
-    perKey?: Partial<ApiLimits['rateLimit']['perKey']>;
-    perIp?: Partial<ApiLimits['rateLimit']['perIp']>;
-    maxBuckets?: number;
-  };
-};

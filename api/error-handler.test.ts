@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
-import { TEST_KEY, TEST_SITE, staticSites, testDeps } from './testing.js';
+import { TEST_KEY, TEST_SITE, staticSites, testDeps } from '../test/support/api-doubles.js';
 
 describe('error answers', () => {
   it('404 and 405 in the JSON error shape', async () => {

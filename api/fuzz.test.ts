@@ -13,8 +13,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
-import type { ApiLimitsOverrides, Site, SiteResolver } from './deps.js';
-import { type SinkBehaviour, testDeps } from './testing.js';
+import type { Site, SiteResolver } from './deps.js';
+import type { ApiLimitsOverrides } from './limits.js';
+import { type SinkBehaviour, testDeps } from '../test/support/api-doubles.js';
 
 const NUM_RUNS = 10_000;
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');

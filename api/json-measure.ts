@@ -9,7 +9,7 @@
  */
 
 /**
- * Outcome of {@link measureJson}. `bytes` is exact when `ok`, a lower bound otherwise.
+ * The result of {@link measureJson}. `bytes` is exact when `ok`, a lower bound otherwise.
  * `not_finite`: a number JSON cannot represent (`1e400` parses to Infinity and would be
  * re-serialized as `null`); `path` names it, dotted from the measured value ("a.0.b").
  */

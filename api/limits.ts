@@ -4,8 +4,6 @@
  * Every number the API enforces lives here so that config can override it and tests can
  * shrink it (the fuzz test runs with small limits to reach the edges cheaply).
  */
-import type { ApiLimitsOverrides } from './deps.js';
-
 /** A token bucket: `burst` requests at once, refilled at `perSecond` requests per second. */
 export interface TokenBucketLimit {
   burst: number;
@@ -67,10 +65,10 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The defaults. Body, batch, id, url and payload limits are the contract's numbers
- * (DESIGN.md, issue 3); rate limits are sized for beacon traffic: a browser sends a
- * batch every few seconds, so 50 req/s per IP only stops floods, while a busy site
- * (many visitors, one key) gets 500 req/s.
+ * The defaults. Body, batch, id, url and payload limits are the numbers the POST /events
+ * contract promises clients (api/README.md); rate limits are sized for beacon traffic: a
+ * browser sends a batch every few seconds, so 50 req/s per IP only stops floods, while a
+ * busy site (many visitors, one key) gets 500 req/s.
  */
 export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxBodyBytes: 1 * MiB,
@@ -92,6 +90,15 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
     maxBuckets: 100_000,
   }),
 });
+
+/** Partial {@link ApiLimits}, one level deep for the nested rate-limit settings. */
+export type ApiLimitsOverrides = Partial<Omit<ApiLimits, 'rateLimit'>> & {
+  rateLimit?: {
+    perKey?: Partial<ApiLimits['rateLimit']['perKey']>;
+    perIp?: Partial<ApiLimits['rateLimit']['perIp']>;
+    maxBuckets?: number;
+  };
+};
 
 /**
  * Defaults with `overrides` applied (nested rate-limit settings merged field by field).

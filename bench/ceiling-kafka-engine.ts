@@ -76,7 +76,7 @@ ARRAY JOIN JSONExtractArrayRaw(req, 'events') AS ev`;
 export async function measureKafkaEngine(
   clickhouse: ClickHouseClient,
   kafka: Kafka,
-  options: { brokers: string[]; topic: string; consumers: number; flushMs: number; timeoutMs: number },
+  options: { brokers: readonly string[]; topic: string; consumers: number; flushMs: number; timeoutMs: number },
 ): Promise<CatchUpResult> {
   const drop = async () => {
     for (const t of [VIEW, QUEUE, TARGET]) await clickhouse.command({ query: `DROP TABLE IF EXISTS ${t}` });

@@ -5,12 +5,12 @@
  * its own ceiling, measured the same way as the Kafka-engine peer on the same messages.
  */
 import type { Kafka } from 'kafkajs';
-import { startConsumer } from '../consumer/run-consumer.js';
+import { startConsumer } from '../consumer/role.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { parseConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { findFreePort } from '../local/process-control.js';
-import type { Endpoints } from '../local/services.js';
+import type { Endpoints } from '../lib/endpoints.js';
 import { type CatchUpResult, waitCaughtUp, withRows } from './ceiling-kafka-engine.js';
 import { countRows, groupLag } from './pipeline-sampler.js';
 
@@ -33,7 +33,11 @@ export async function measureReplay(
   });
   const { end: messages } = await groupLag(kafka, options.topic, REPLAY_GROUP);
   const started = performance.now();
-  const consumer = await startConsumer({ config, logger: createLogger('warn', 'bench-replay'), ...options.endpoints });
+  const consumer = await startConsumer({
+    config,
+    endpoints: options.endpoints,
+    logger: createLogger('warn', 'bench-replay'),
+  });
   try {
     const result = await waitCaughtUp(kafka, options.topic, REPLAY_GROUP, messages, started, options.timeoutMs);
     return withRows(result, await countRows(clickhouse, `${REPLAY_DATABASE}.events`));

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildOptionsFromConfig } from '../etl/build-options.js';
-import { createClickHouse } from '../lib/clickhouse.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
 import { measureRawInsert } from './ceiling-clickhouse-raw.js';
@@ -54,13 +54,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   });
   const { config, endpoints } = stack;
   const clickhouse = createClickHouse(
-    {
-      url: endpoints.clickhouseUrl,
-      user: config.clickhouse.user,
-      password: config.clickhouse.password,
-      database: config.clickhouse.database,
-      requestTimeoutMs: config.etl.queryTimeoutMs,
-    },
+    clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
     ETL_CLICKHOUSE_SETTINGS,
   );
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench' });

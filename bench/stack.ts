@@ -7,12 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runMigrations } from '../cli/commands/migrate.js';
 import { type Config, parseConfig } from '../lib/config.js';
+import type { Endpoints } from '../lib/endpoints.js';
 import { connectPg } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
 import { findFreePort, isAlive, stopProcess } from '../local/process-control.js';
-import { type Endpoints, ensureServices } from '../local/services.js';
+import { ensureServices } from '../local/services.js';
+import { applySchema } from '../migrations/apply.js';
 import { type RoleProcess, startRoleProcess } from './role-process.js';
 import type { SiteTarget } from './traffic.js';
 
@@ -47,7 +48,7 @@ export async function stopAllBenchStacks(): Promise<void> {
 
 /** The env of a bench stack: free loopback ports, quiet logs, no rate limits. */
 export async function benchEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const ports = await Promise.all(Array.from({ length: 7 }, () => findFreePort()));
+  const ports = await Promise.all(Array.from({ length: 8 }, () => findFreePort()));
   return {
     CLICKSTREAM_DATA_DIR: dataDir,
     // kafkajs warns on every retry; at thousands of requests a second that floods the terminal.
@@ -59,6 +60,8 @@ export async function benchEnv(dataDir: string, extra: Record<string, string> = 
     LOCAL_KAFKA_CONTROLLER_PORT: String(ports[4]),
     API_HOST: '127.0.0.1',
     API_PORT: String(ports[5]),
+    API_METRICS_HOST: '127.0.0.1',
+    API_METRICS_PORT: String(ports[7]),
     CONSUMER_HOST: '127.0.0.1',
     CONSUMER_PORT: String(ports[6]),
     API_RATE_PER_KEY: UNLIMITED,
@@ -90,7 +93,7 @@ export async function startBenchStack(options: {
       await role.stop().catch((e: Error) => options.log(`stop: ${e.message}`));
   };
   try {
-    await runMigrations(config, () => {});
+    await applySchema(config, services.endpoints, () => {});
     const sites = await createSites(services.endpoints.databaseUrl, options.siteCount);
     const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<
       string,
@@ -104,7 +107,7 @@ export async function startBenchStack(options: {
     // The roles reach the services as external ones, exactly like a scaled-out deployment.
     const roleEnv = {
       ...env,
-      CLICKHOUSE_URL: services.endpoints.clickhouseUrl,
+      CLICKHOUSE_URL: services.endpoints.clickhouseUrls[0],
       DATABASE_URL: services.endpoints.databaseUrl,
       KAFKA_BROKERS: services.endpoints.kafkaBrokers.join(','),
     };

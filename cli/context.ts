@@ -1,25 +1,35 @@
 /**
- * What every command needs first: the config (from env and .env) and a logger.
+ * What every command needs first: the config (from env and .env), where the services are,
+ * and a logger.
  */
-import dotenv from 'dotenv';
-import { type Config, parseConfig } from '../lib/config.js';
+import { type Config, loadConfig } from '../lib/config.js';
+import { type Endpoints, resolveEndpoints } from '../lib/endpoints.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 
 export interface Context {
   config: Config;
+  /** Resolved once here; every role and tool the command starts receives this value. */
+  endpoints: Endpoints;
   logger: Logger;
 }
 
-let loaded = false;
-
-/** Loads .env (once; real env vars win over it), parses the config and makes a logger. */
+/** Loads .env (once; real env vars win over it), parses the config, resolves the endpoints, makes a logger. */
 export function loadContext(service: string): Context {
-  if (!loaded) {
-    dotenv.config({ quiet: true });
-    loaded = true;
+  const config = loadConfig();
+  return { config, endpoints: resolveEndpoints(config), logger: createLogger(config.logLevel, service) };
+}
+
+/**
+ * Whether a failed command should print the whole stack (LOG_LEVEL=debug or trace), for bug
+ * reports. False when the configuration itself is what failed.
+ */
+export function wantsStackTraces(): boolean {
+  try {
+    const { logLevel } = loadConfig();
+    return logLevel === 'debug' || logLevel === 'trace';
+  } catch {
+    return false;
   }
-  const config = parseConfig(process.env);
-  return { config, logger: createLogger(config.logLevel, service) };
 }
 
 /** For human-facing progress lines (start, services): plain text on stderr. */

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config.js';
 import { type Command, UsageError } from './command.js';
+import { wantsStackTraces } from './context.js';
 import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
 import { benchCommand } from './commands/bench.js';
@@ -91,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Our errors say what went wrong and what to do; a stack trace would bury that.
     // LOG_LEVEL=debug shows it for bug reports.
-    const debug = /^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '');
+    const debug = wantsStackTraces();
     process.stderr.write(
       `clickstream ${name}: ${debug ? ((error as Error).stack ?? String(error)) : describe(error)}\n`,
     );

@@ -1,7 +1,8 @@
 /**
- * The Kafka side of the consumer: a kafkajs group member on events.raw. Each partition's
+ * The Kafka side of the consumer: a kafkajs group member on events.raw. Each partition
  * batch is turned into outcomes and handed to the flush buffer; its offsets are committed
- * (highest offset + 1) only once the buffer reports the batch loaded.
+ * (highest offset + 1) only once the buffer reports the batch loaded (the rules are in
+ * offset-commits.ts).
  *
  * Pipelining: while one insert runs, the next fetch is already being parsed, so Kafka
  * reads, enrichment and ClickHouse inserts overlap. kafkajs moves its in-memory fetch
@@ -14,6 +15,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../lib/logger.js';
 import type { FlushBuffer } from './flush-buffer.js';
 import type { ConsumerMetrics } from './metrics.js';
+import { awaitWithHeartbeat, createOffsetCommits, lagAfter } from './offset-commits.js';
 import type { MessageOutcome } from './outcome.js';
 
 export interface ConsumerLoopDeps {
@@ -36,17 +38,6 @@ export interface ConsumerLoop {
   /** Drains: loads what is buffered, commits it, leaves the group. */
   stop(): Promise<void>;
   isHealthy(): boolean;
-}
-
-/** Waits for `done`, heartbeating (kafkajs sends at most one per heartbeatInterval) so a long load keeps group membership. */
-async function awaitWithHeartbeat(done: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-  let settled = false;
-  const finished = done.finally(() => (settled = true));
-  while (!settled) {
-    await Promise.race([finished, new Promise((r) => setTimeout(r, 1000))]);
-    if (!settled) await heartbeat().catch(() => {}); // a failed heartbeat resurfaces on commit
-  }
-  await finished;
 }
 
 export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
@@ -72,38 +63,29 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
     logger.info({ assignment: payload.memberAssignment }, 'consumer_group_joined');
   });
 
-  // Commits not yet acknowledged; stop() waits for them.
-  const commits = new Set<Promise<void>>();
-  let stopping = false;
+  const commits = createOffsetCommits<MessageOutcome>({
+    buffer: deps.buffer,
+    maxPendingRows: deps.maxPendingRows,
+    commit: (offset) => consumer.commitOffsets([offset]),
+    onCommitted: (batch) =>
+      metrics.lag.set({ partition: String(batch.partition) }, lagAfter(batch.highWatermark, batch.lastOffset)),
+    // Not committed: these offsets are consumed again after a restart or rebalance, and
+    // deduplicated then. Nothing is lost.
+    onSkipped: (batch, error) =>
+      logger.warn({ err: error, partition: batch.partition, offset: batch.lastOffset }, 'commit_skipped'),
+  });
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const { outcomes, bytes } = await deps.toOutcomes(batch);
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    const commit = deps.buffer
-      .add(outcomes, bytes)
-      .then(() =>
-        consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-        ]),
-      )
-      .then(
-        () =>
-          void metrics.lag.set(
-            { partition: String(batch.partition) },
-            Number(BigInt(batch.highWatermark) - BigInt(last) - 1n),
-          ),
-      )
-      .catch((error: unknown) => {
-        // Not committed: these offsets are consumed again after a restart or rebalance,
-        // and deduplicated then. Nothing is lost.
-        logger.warn({ err: error, partition: batch.partition, offset: last }, 'commit_skipped');
-      });
-    commits.add(commit);
-    void commit.finally(() => commits.delete(commit));
-    // While stopping, a handler holds the runner until its batch is committed, so the group
-    // is left only after every handed-out batch was loaded and committed.
-    if (stopping || deps.buffer.pending >= deps.maxPendingRows) await awaitWithHeartbeat(commit, heartbeat);
+    const position = {
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset: batch.messages[batch.messages.length - 1]!.offset,
+      highWatermark: batch.highWatermark,
+    };
+    const { committed, mustWait } = commits.track(position, outcomes, bytes);
+    if (mustWait) await awaitWithHeartbeat(committed, heartbeat);
   };
 
   return {
@@ -120,11 +102,7 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
     },
     async stop() {
       // Drain while still a group member (commits need the membership), then leave.
-      stopping = true;
-      while (commits.size > 0) {
-        await deps.buffer.flushNow().catch(() => {});
-        await Promise.all([...commits]);
-      }
+      await commits.drain();
       await consumer.disconnect();
       healthy = false;
     },

@@ -15,7 +15,7 @@ export function createConsumerMetrics() {
     }),
     dlq: new Counter({
       name: 'clickstream_consumer_dlq_total',
-      help: 'Messages sent to the dead-letter topic, by reason',
+      help: 'Messages sent to the dead-letter topic, by reason code',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),

@@ -28,15 +28,16 @@ export function createRecordOutcomes(deps: ToOutcomeDeps & { salts: VisitorSalts
     });
     // Load the (usually one, usually none) salt the v1 records need before the synchronous mapping.
     const days = new Set<string>();
-    for (const { parsed } of records) if (typeof parsed !== 'string' && parsed.version === 1) days.add(v1Day(parsed));
+    for (const { parsed } of records) if (parsed.ok && parsed.record.version === 1) days.add(v1Day(parsed.record));
     const salts = new Map(await Promise.all([...days].map(async (d) => [d, await deps.salts.forDay(d)] as const)));
 
     const outcomes: MessageOutcome[] = [];
-    for (const { source, parsed } of records) {
-      if (typeof parsed === 'string') {
-        outcomes.push({ kind: 'dlq', reason: parsed, source });
+    for (const { source, parsed: result } of records) {
+      if (!result.ok) {
+        outcomes.push({ kind: 'dlq', reason: result.reason, source });
         continue;
       }
+      const parsed = result.record;
       const v2 = parsed.version === 2;
       for (const { reason, raw } of parsed.invalidRequests)
         outcomes.push({ kind: 'dlq', reason, source, value: JSON.stringify({ v: 2, requests: [raw] }) });

@@ -46,7 +46,8 @@ export function toOutcome(e: RecordEvent, ctx: RequestContext, deps: ToOutcomeDe
   try {
     return { kind: 'row', source: ctx.source, row: toRow(e, ctx, deps) };
   } catch (error) {
-    return { kind: 'dlq', source: ctx.source, reason: `enrich_failed: ${(error as Error).message}` };
+    const detail = `enrichment failed: ${(error as Error).message}`;
+    return { kind: 'dlq', source: ctx.source, reason: { code: 'invalid_message', detail } };
   }
 }
 

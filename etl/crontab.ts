@@ -7,7 +7,7 @@
  *   when the lookback is shorter than that.
  */
 import { parseCronItems, type ParsedCronItem } from 'graphile-worker';
-import type { SchedulePayload } from './tasks/schedule_marts.js';
+import type { SchedulePayload } from './schedule-task.js';
 
 /** The parsed crontab for graphile-worker's `parsedCronItems`. */
 export function etlCronItems(settings: { cron: string; lookbackHours: number }): ParsedCronItem[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, daysTouched, windowParams } from './day-window.js';
+import { daysTouched, windowParams } from './day-window.js';
 
 describe('daysTouched', () => {
   it.each([
@@ -35,9 +35,5 @@ describe('windowParams', () => {
 
   it('rejects a malformed day', () => {
     expect(() => windowParams('2024-3-10', 1)).toThrow(/YYYY-MM-DD/);
-  });
-
-  it('dayOf is the UTC day', () => {
-    expect(dayOf(new Date('2024-03-10T23:59:59.999Z'))).toBe('2024-03-10');
   });
 });

@@ -2,17 +2,13 @@
  * Days and time windows of a mart build. A build's unit is one UTC day: the partition a
  * mart replaces atomically. Any requested range is widened to the whole days it touches.
  */
+import { clickHouseTime, utcDay } from '../lib/time.js';
 
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A UTC day as 'YYYY-MM-DD'. */
 export type Day = string;
-
-/** The UTC day a time falls in. */
-export function dayOf(time: Date): Day {
-  return time.toISOString().slice(0, 10);
-}
 
 /** Midnight UTC starting `day`, shifted by `offsetDays`. */
 export function dayStart(day: Day, offsetDays = 0): Date {
@@ -31,15 +27,10 @@ export function daysTouched(from: Date, to: Date): Day[] {
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new RangeError('expected valid dates');
   const last = to.getTime() > from.getTime() ? new Date(to.getTime() - 1) : from;
   const days: Day[] = [];
-  for (let t = dayStart(dayOf(from)).getTime(); t <= last.getTime(); t += DAY_MS) {
-    days.push(dayOf(new Date(t)));
+  for (let t = dayStart(utcDay(from)).getTime(); t <= last.getTime(); t += DAY_MS) {
+    days.push(utcDay(new Date(t)));
   }
   return days;
-}
-
-/** A Date as ClickHouse's DateTime64(3) text form in UTC, the form query params take. */
-export function clickHouseTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 /** The query params every mart SQL file may use for the build of `day`. */

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
-import { clickHouseTime, dayStart, type Day } from './day-window.js';
+import { clickHouseTime } from '../lib/time.js';
+import { dayStart, type Day } from './day-window.js';
 
 /** Why a build ran: the hourly schedule, a backfill, or a direct call (tests, tools). */
 export type BuildTrigger = 'cron' | 'backfill' | 'manual';

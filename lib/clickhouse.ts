@@ -3,6 +3,8 @@
  * embedded or external.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Config } from './config.js';
+import type { Endpoints } from './endpoints.js';
 
 export type { ClickHouseClient };
 
@@ -16,6 +18,26 @@ export interface ClickHouseTarget {
   requestTimeoutMs?: number;
 }
 
+/**
+ * The client target for the configured ClickHouse: the first node of `endpoints`, the user,
+ * password and database of the config. `overrides` changes one of them (a longer request
+ * timeout for mart builds, no database for CREATE DATABASE).
+ */
+export function clickhouseTarget(
+  config: Pick<Config, 'clickhouse'>,
+  endpoints: Pick<Endpoints, 'clickhouseUrls'>,
+  overrides: Partial<ClickHouseTarget> = {},
+): ClickHouseTarget {
+  return {
+    url: endpoints.clickhouseUrls[0],
+    user: config.clickhouse.user,
+    password: config.clickhouse.password,
+    database: config.clickhouse.database,
+    ...overrides,
+  };
+}
+
+/** A client for `target`; `settings` are sent with every request (on top of the date format). */
 export function createClickHouse(target: ClickHouseTarget, settings: Record<string, unknown> = {}): ClickHouseClient {
   return createClient({
     url: target.url,

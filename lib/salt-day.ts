@@ -7,7 +7,7 @@
  * The day comes from the server's receive time, never the client's clock, so a client cannot
  * pick which day's salt (and thus which visitor) its events land in.
  */
-import { utcDay } from './visitor-id.js';
+import { utcDay } from './time.js';
 
 /**
  * The salt day ('YYYY-MM-DD') of an event received at `receivedAtMs`. `timezone` is the site's

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { utcDay, visitorId, type VisitorIdInput } from './visitor-id.js';
+import { visitorId, type VisitorIdInput } from './visitor-id.js';
 
 const BASE: VisitorIdInput = {
   salt: 'salt-2024-03-07',
@@ -49,23 +49,5 @@ describe('visitorId', () => {
 
   it('refuses an empty salt', () => {
     expect(() => visitorId({ ...BASE, salt: '' })).toThrow(RangeError);
-  });
-});
-
-describe('utcDay', () => {
-  it.each([
-    ['2024-03-07T00:00:00.000Z', '2024-03-07'],
-    ['2024-03-07T23:59:59.999Z', '2024-03-07'],
-    // a local-time offset that crosses midnight lands on the UTC day
-    ['2024-03-07T23:30:00-02:00', '2024-03-08'],
-    ['2024-03-08T00:30:00+02:00', '2024-03-07'],
-    ['2024-02-29T12:00:00Z', '2024-02-29'],
-    ['1970-01-01T00:00:00Z', '1970-01-01'],
-  ])('%s → %s', (iso, day) => {
-    expect(utcDay(new Date(iso))).toBe(day);
-  });
-
-  it('refuses an invalid Date', () => {
-    expect(() => utcDay(new Date('nope'))).toThrow(RangeError);
   });
 });

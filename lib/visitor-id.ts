@@ -47,20 +47,6 @@ export function visitorId({ salt, siteId, ip, userAgent }: VisitorIdInput): stri
     .toString('hex', 0, 16);
 }
 
-/**
- * The UTC calendar day of `date` as `YYYY-MM-DD`: the key of the daily salt. Use the event's
- * `received_at` (server clock), not the client's `created_at`, so a client with a wrong clock
- * cannot pick which day's salt (and thus which visitor) it lands in.
- *
- * @throws {RangeError} for an invalid Date (`new Date('nope')`), like `toISOString` does.
- */
-export function utcDay(date: Date): string {
-  const time = date.getTime();
-  if (Number.isNaN(time)) throw new RangeError('utcDay: invalid Date');
-  // toISOString is `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0000-9999, which covers any real event.
-  return date.toISOString().slice(0, 10);
-}
-
 function normalizeIp(ip: string): string {
   const trimmed = ip.trim();
   if (!trimmed.includes(':')) return trimmed; // IPv4, the common case: nothing to do

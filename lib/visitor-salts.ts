@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Pool } from './postgres.js';
+import { utcDay } from './time.js';
 
 export interface VisitorSalts {
   /** The salt (hex) for a UTC day ('YYYY-MM-DD'); cached after the first call. */
@@ -24,7 +25,7 @@ export function createVisitorSalts(pool: Pool, now: () => Date = () => new Date(
       day,
     ]);
     // Rotation: keep today and yesterday only (days before that are not needed by anyone).
-    const today = now().toISOString().slice(0, 10);
+    const today = utcDay(now());
     await pool.query("DELETE FROM clickstream.visitor_salts WHERE day < ($1::date - interval '1 day')", [today]);
     return rows[0]!.salt.toString('hex');
   };

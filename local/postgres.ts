@@ -12,15 +12,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
-
-const run = promisify(execFile);
+import { EMBEDDED_POSTGRES, embeddedPostgresUrl } from '../lib/endpoints.js';
+import { postgresAnswers, withPgClient } from '../lib/postgres.js';
 import type { EmbeddedService } from './embedded-service.js';
 import { isPortFree } from './process-control.js';
 
-export const LOCAL_PG_USER = 'clickstream';
-export const LOCAL_PG_PASSWORD = 'clickstream';
-export const LOCAL_PG_DATABASE = 'clickstream';
+const run = promisify(execFile);
 
 interface Binaries {
   postgres: string;
@@ -56,24 +53,13 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
 
 export function postgresService(options: { dataDir: string; port: number }): EmbeddedService {
   const dataDir = path.join(options.dataDir, 'postgres');
-  const adminUrl = `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const adminUrl = embeddedPostgresUrl(options.port, 'postgres');
   let binaries: Binaries | undefined;
   let ids: { uid: number; gid: number } | undefined;
 
-  const withClient = async <T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    client.on('error', () => {}); // a dying server must not crash us; the query rejects anyway
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
-
   return {
     name: 'postgres',
-    endpoint: `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@127.0.0.1:${options.port}/${LOCAL_PG_DATABASE}`,
+    endpoint: embeddedPostgresUrl(options.port),
     stopSignal: 'SIGINT', // "fast shutdown": SIGTERM would wait for every client to leave
     readyTimeoutMs: 60_000,
     async preflight() {
@@ -94,14 +80,14 @@ export function postgresService(options: { dataDir: string; port: number }): Emb
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       if (ids) fs.chownSync(dataDir, ids.uid, ids.gid);
       const pwfile = path.join(dataDir, '..', `.pg-password-${process.pid}`);
-      fs.writeFileSync(pwfile, `${LOCAL_PG_PASSWORD}\n`, { mode: 0o644 });
+      fs.writeFileSync(pwfile, `${EMBEDDED_POSTGRES.password}\n`, { mode: 0o644 });
       try {
         await run(
           binaries!.initdb,
           [
             `--pgdata=${dataDir}`,
             '--auth=scram-sha-256',
-            `--username=${LOCAL_PG_USER}`,
+            `--username=${EMBEDDED_POSTGRES.user}`,
             `--pwfile=${pwfile}`,
             '--encoding=UTF8',
             '--locale=C',
@@ -133,15 +119,19 @@ export function postgresService(options: { dataDir: string; port: number }): Emb
         ...(ids ?? {}),
       };
     },
-    async isReady() {
-      return withClient(adminUrl, async (client) => (await client.query('SELECT 1')).rowCount === 1);
-    },
+    isReady: () => postgresAnswers(adminUrl, 1000),
     async afterReady() {
-      await withClient(adminUrl, async (client) => {
-        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [LOCAL_PG_DATABASE]);
-        // CREATE DATABASE takes no parameters; the name is our own constant, not input.
-        if (found.rowCount === 0) await client.query(`CREATE DATABASE ${LOCAL_PG_DATABASE}`);
-      });
+      await withPgClient(
+        adminUrl,
+        async (client) => {
+          const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+            EMBEDDED_POSTGRES.database,
+          ]);
+          // CREATE DATABASE takes no parameters; the name is our own constant, not input.
+          if (found.rowCount === 0) await client.query(`CREATE DATABASE ${EMBEDDED_POSTGRES.database}`);
+        },
+        { connectTimeoutMs: 1000 },
+      );
     },
   };
 }

@@ -2,24 +2,13 @@
  * "Does it answer?" checks for any ClickHouse, Postgres or Kafka, embedded or external,
  * for `clickstream services status`.
  */
-import pg from 'pg';
 import { createKafka } from '../lib/kafka.js';
+import { postgresAnswers } from '../lib/postgres.js';
 import type { ServiceName } from './embedded-service.js';
 
 async function clickhouseAnswers(url: string): Promise<boolean> {
   const response = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2000) });
   return response.ok;
-}
-
-async function postgresAnswers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.query('SELECT 1')).rowCount === 1;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 async function kafkaAnswers(brokers: string[]): Promise<boolean> {

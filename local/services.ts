@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../lib/config.js';
+import { type Endpoints, resolveEndpoints } from '../lib/endpoints.js';
 import { redactUrl } from '../lib/postgres.js';
 import { clickhouseService } from './clickhouse/service.js';
 import { type EmbeddedService, type ServiceName, type StartedService, startService } from './embedded-service.js';
@@ -17,12 +18,6 @@ import { kafkaService } from './kafka/service.js';
 import { postgresService } from './postgres.js';
 import { isAlive, stopProcess } from './process-control.js';
 import { answers } from './probes.js';
-
-export interface Endpoints {
-  clickhouseUrl: string;
-  databaseUrl: string;
-  kafkaBrokers: string[];
-}
 
 interface StateEntry extends StartedService {
   startedAt: string;
@@ -90,22 +85,11 @@ export function embeddedServices(config: Config): EmbeddedService[] {
   return services;
 }
 
-/** Where each service is, external or embedded, without starting anything. */
-export function resolveEndpoints(config: Config): Endpoints {
-  return {
-    clickhouseUrl: config.clickhouse.externalUrl ?? `http://127.0.0.1:${config.clickhouse.localHttpPort}`,
-    databaseUrl:
-      config.postgres.externalUrl ??
-      postgresService({ dataDir: config.dataDir, port: config.postgres.localPort }).endpoint,
-    kafkaBrokers: [...(config.kafka.externalBrokers ?? [`127.0.0.1:${config.kafka.localPort}`])],
-  };
-}
-
 /**
  * Makes sure every service is reachable: reuses embedded ones already running (from
  * `services up` or an earlier start) and starts the missing ones in parallel. The schema
- * and Kafka topics are `runMigrations`'s job (cli/commands/migrate.ts). With `owner`, what this call starts is stopped by `stop()`;
- * without it (services up) they keep running.
+ * and Kafka topics are `applySchema`'s job (migrations/apply.ts). With `owner`, what this
+ * call starts is stopped by `stop()`; without it (services up) they keep running.
  */
 export async function ensureServices(
   config: Config,
@@ -182,7 +166,7 @@ export async function servicesStatus(config: Config): Promise<ServiceStatus[]> {
   const embedded = new Map(embeddedServices(config).map((s) => [s.name, s]));
   const endpoints = resolveEndpoints(config);
   const endpoint: Record<ServiceName, string> = {
-    clickhouse: endpoints.clickhouseUrl,
+    clickhouse: endpoints.clickhouseUrls[0],
     postgres: endpoints.databaseUrl,
     kafka: endpoints.kafkaBrokers.join(','),
   };

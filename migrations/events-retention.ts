@@ -1,5 +1,6 @@
 /**
- * Hot retention of raw events (seed 000: operative vs historical data). Raw `events` are
+ * Hot retention of raw events: operative data (raw events, needed for rebuilds and the
+ * live panels) is kept for a while, historical data (the marts) for ever. Raw `events` are
  * kept for EVENTS_RETENTION_DAYS days, then moved to the ClickHouse volume
  * EVENTS_COLD_VOLUME when one is configured (a storage policy with that volume must exist),
  * else deleted. Marts are never expired: they are the history analysts chart. Unset (the

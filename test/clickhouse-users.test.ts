@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
 import type { BuildOptions } from '../etl/build-options.js';
-import { fixtureEvents, insertEvents } from '../etl/testing.js';
+import { fixtureEvents, insertEvents } from './support/mart-fixtures.js';
 import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { clickhouseService } from '../local/clickhouse/service.js';

@@ -2,7 +2,7 @@
  * Every provisioned dashboard, as Grafana would run it: the JSON files load and agree with
  * their specs, point at the provisioned datasources, every variable resolves, and every
  * ClickHouse panel's SQL — variables and plugin macros expanded (dashboards/grafana-macros.ts)
- * — runs against ClickHouse seeded with the marts fixture (etl/testing.ts), built marts and
+ * — runs against ClickHouse seeded with the marts fixture (test/support/mart-fixtures.ts), built marts and
  * live events, returning rows with the columns its panel type needs.
  * Prometheus panels are checked statically: their metrics must exist in the code.
  */
@@ -24,7 +24,7 @@ import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
 import type { BuildOptions } from '../etl/build-options.js';
 import { parseFunnels } from '../etl/funnels.js';
-import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents, type FixtureEvent } from '../etl/testing.js';
+import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents, type FixtureEvent } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';

@@ -11,9 +11,9 @@ import { inject } from 'vitest';
 import { saltDayOf } from '../lib/salt-day.js';
 import { visitorId } from '../lib/visitor-id.js';
 import { encodeV1Record, encodeV2Record, parseRawRecord } from '../lib/wire/index.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { insertRows } from '../consumer/insert-rows.js';
-import { readDeadLetters, type DeadLetterRecord } from '../consumer/dlq-reader.js';
+import { readDeadLetters, type DeadLetterRecord } from '../consumer/dead-letter-reader.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import {
@@ -22,6 +22,7 @@ import {
   sleepUntil,
   testClickHouse,
   testConfig,
+  testEndpoints,
   uniqueName,
   withPgClient,
 } from './helpers.js';
@@ -38,13 +39,7 @@ describe('dead letters', () => {
   beforeAll(async () => {
     Object.assign(env, inject('testEnv'), await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' }));
     const config = testConfig(env);
-    consumer = await startConsumer({
-      config,
-      logger: createLogger('error', 'test'),
-      clickhouseUrl: inject('clickhouseUrl'),
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-    });
+    consumer = await startConsumer({ config, endpoints: testEndpoints(), logger: createLogger('error', 'test') });
   });
 
   afterAll(async () => {
@@ -99,19 +94,24 @@ describe('dead letters', () => {
     });
     letters.sort((a, b) => Number(a.sourceOffset) - Number(b.sourceOffset));
     expect(letters.map((l) => l.reason)).toEqual([
-      'invalid_message: event.event_id is not a UUID',
-      expect.stringMatching(/^invalid_json/),
+      { code: 'invalid_message', detail: 'event.event_id is not a UUID' },
+      { code: 'invalid_json', detail: expect.any(String) },
     ]);
     // The poison event's dead letter is a record of its own holding only that event.
     const poison = parseRawRecord(letters[0]!.value);
-    if (typeof poison === 'string') throw new Error(poison);
-    expect(poison.requests).toHaveLength(1);
-    expect(poison.requests[0]!.events).toEqual([]);
-    expect(poison.requests[0]!.invalid.map((i) => i.raw)).toEqual([{ ...good(ids[1]!), event_id: 'nope' }]);
-    expect(poison.requests[0]!.facts).toMatchObject({ site_id: site, request_id: 'dlq-test' });
+    if (!poison.ok) throw new Error(poison.reason.detail);
+    const [request] = poison.record.requests;
+    expect(poison.record.requests).toHaveLength(1);
+    expect(request!.events).toEqual([]);
+    expect(request!.invalid.map((i) => i.raw)).toEqual([{ ...good(ids[1]!), event_id: 'nope' }]);
+    expect(request!.facts).toMatchObject({ site_id: site, request_id: 'dlq-test' });
     expect(letters[0]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '0' });
     expect(letters[1]!.value?.toString()).toBe('{not json');
     expect(letters[1]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '1' });
+    // The metric is labelled with the code alone: bounded, whatever the detail says.
+    const metrics = await (await fetch(`${consumer.url}/metrics`)).text();
+    expect(metrics).toContain('clickstream_consumer_dlq_total{reason="invalid_json"} 1');
+    expect(metrics).toContain('clickstream_consumer_dlq_total{reason="invalid_message"} 1');
 
     const list = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'list'], {
       env: { ...process.env, ...env },
@@ -131,7 +131,7 @@ describe('dead letters', () => {
       await readDeadLetters(kafka, env.KAFKA_TOPIC_DLQ!, { visit: (r) => void all.push(r) });
       return all.length === 4;
     });
-    expect(all.filter((l) => l.reason.startsWith('invalid_message')).map((l) => l.value?.toString())).toEqual([
+    expect(all.filter((l) => l.reason.code === 'invalid_message').map((l) => l.value?.toString())).toEqual([
       letters[0]!.value?.toString(),
       letters[0]!.value?.toString(),
     ]);
@@ -179,6 +179,45 @@ describe('dead letters', () => {
     });
   });
 
+  it('reads dead letters written before reasons had a code header', async () => {
+    const topic = uniqueName('dlq_legacy');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const legacy = (reason: string, offset: string) => ({
+      key: 'k',
+      value: '{not json',
+      headers: {
+        'x-dlq-reason': reason,
+        'x-source-topic': 'events.raw',
+        'x-source-partition': '0',
+        'x-source-offset': offset,
+        'x-failed-at': '2026-01-02T03:04:05.000Z',
+      },
+    });
+    await producer.send({
+      topic,
+      messages: [
+        legacy('invalid_json: Unexpected token n in JSON at position 1', '7'),
+        legacy("clickhouse 27: Cannot parse input: expected '\"' before: x", '8'),
+      ],
+    });
+    await producer.disconnect();
+    const letters: DeadLetterRecord[] = [];
+    await readDeadLetters(kafka, topic, { visit: (r) => void letters.push(r) });
+    expect(letters.map((l) => [l.sourceOffset, l.reason])).toEqual([
+      ['7', { code: 'invalid_json', detail: 'Unexpected token n in JSON at position 1' }],
+      [
+        '8',
+        { code: 'clickhouse_rejected', detail: "ClickHouse error 27: Cannot parse input: expected '\"' before: x" },
+      ],
+    ]);
+    expect(letters[0]!.failedAt.toISOString()).toBe('2026-01-02T03:04:05.000Z');
+  });
+
   it('isolates rows ClickHouse rejects for their content and inserts the others', async () => {
     const table = uniqueName('strict');
     await clickhouse.command({ query: `CREATE TABLE ${table} (id UUID, n UInt8) ENGINE = MergeTree ORDER BY id` });
@@ -191,7 +230,10 @@ describe('dead letters', () => {
     const outcome = await insertRows(clickhouse, table, ['id', 'n'], rows, 'token-1');
     expect(outcome.inserted).toBe(3);
     expect(outcome.rejected.map((r) => r.row.n)).toEqual([2]);
-    expect(outcome.rejected[0]!.reason).toMatch(/^clickhouse \d+:/);
+    expect(outcome.rejected[0]!.reason).toMatchObject({
+      code: 'clickhouse_rejected',
+      detail: expect.stringMatching(/^ClickHouse error \d+: /),
+    });
     const stored = await queryRows<{ n: number }>(clickhouse, `SELECT n FROM ${table} ORDER BY n`);
     expect(stored.map((r) => r.n)).toEqual([1, 3, 4]);
     await clickhouse.command({ query: `DROP TABLE ${table}` });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { backfillCommand } from '../cli/commands/backfill.js';
 import { UsageError } from '../cli/command.js';
-import { fixtureEvents, insertEvents } from '../etl/testing.js';
+import { fixtureEvents, insertEvents } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { queryRows, testClickHouse, uniqueName } from './helpers.js';
 

@@ -5,12 +5,12 @@
  */
 import { quickAddJob } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEtl } from '../etl/run-etl.js';
+import { startEtl } from '../etl/role.js';
 import { MART_NAMES } from '../etl/marts.js';
-import { fixtureEvents, insertEvents, lateClick } from '../etl/testing.js';
+import { fixtureEvents, insertEvents, lateClick } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createLogger } from '../lib/logger.js';
-import { queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
+import { queryRows, sleepUntil, testClickHouse, testConfig, testEndpoints, uniqueName } from './helpers.js';
 
 const DAY = '2023-03-15';
 let clickhouse: ClickHouseClient;
@@ -53,8 +53,7 @@ beforeAll(async () => {
   clickhouse = testClickHouse();
   etl = await startEtl({
     config: testConfig({ ETL_CONCURRENCY: '3' }),
-    databaseUrl: inject('databaseUrl'),
-    clickhouseUrl: inject('clickhouseUrl'),
+    endpoints: testEndpoints(),
     logger: createLogger('silent'),
   });
 });

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { startApi } from '../api/server.js';
+import { startApi } from '../api/role.js';
 import { encodeV2Record } from '../lib/wire/index.js';
-import { startConsumer } from '../consumer/run-consumer.js';
+import { startConsumer } from '../consumer/role.js';
 import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
@@ -21,7 +21,16 @@ import { kafkaService } from '../local/kafka/service.js';
 import { findFreePort, stopProcess } from '../local/process-control.js';
 import { migrate } from '../migrations/runner.js';
 import { createClickHouse } from '../lib/clickhouse.js';
-import { isolatedPipelineEnv, queryRows, sleepUntil, testConfig, uniqueName, withPgClient } from './helpers.js';
+import {
+  apiPortsEnv,
+  isolatedPipelineEnv,
+  queryRows,
+  sleepUntil,
+  testConfig,
+  testEndpoints,
+  uniqueName,
+  withPgClient,
+} from './helpers.js';
 
 const started: StartedService[] = [];
 const scratchDirs: string[] = [];
@@ -45,14 +54,13 @@ describe('faults', () => {
     timeout: 120_000,
   }, async () => {
     const kafkaPort = await findFreePort();
-    const config = testConfig({ API_PORT: String(await findFreePort()), KAFKA_TOPIC_RAW: 'events.raw' });
+    const config = testConfig({ ...(await apiPortsEnv()), KAFKA_TOPIC_RAW: 'events.raw' });
     const site = uniqueName('fault').replace(/_/g, '-');
     const key = (await withPgClient((c) => createSiteStore(c).add(site, []))).key;
     const api = await startApi({
       config,
       logger,
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: [`127.0.0.1:${kafkaPort}`],
+      endpoints: testEndpoints({ kafkaBrokers: [`127.0.0.1:${kafkaPort}`] }),
     });
     const post = () =>
       fetch(`${api.url}/events`, {
@@ -103,9 +111,7 @@ describe('faults', () => {
     const consumer = await startConsumer({
       config,
       logger,
-      clickhouseUrl: service.endpoint,
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
+      endpoints: testEndpoints({ clickhouseUrls: [service.endpoint] }),
     });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { parseConfig } from '../lib/config.js';
 import { findFreePort } from '../local/process-control.js';
 import { ensureServices, type RunningServices } from '../local/services.js';
-import { runMigrations } from '../cli/commands/migrate.js';
+import { applySchema } from '../migrations/apply.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,16 +47,17 @@ export async function setup(project: TestProject): Promise<void> {
   const started = Date.now();
   services = await ensureServices(config, { log, owner: process.pid });
   try {
-    await runMigrations(config, () => {});
+    await applySchema(config, services.endpoints, () => {});
   } catch (error) {
     await teardown();
     throw error;
   }
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const { clickhouseUrl, databaseUrl, kafkaBrokers } = services.endpoints;
+  const { clickhouseUrls, databaseUrl, kafkaBrokers } = services.endpoints;
+  const clickhouseUrl = clickhouseUrls[0];
   project.provide('clickhouseUrl', clickhouseUrl);
   project.provide('databaseUrl', databaseUrl);
-  project.provide('kafkaBrokers', kafkaBrokers);
+  project.provide('kafkaBrokers', [...kafkaBrokers]);
   project.provide('testEnv', {
     ...env,
     CLICKHOUSE_URL: clickhouseUrl,

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
 import { parseConfig, type Config } from '../lib/config.js';
+import { type Endpoints, resolveEndpoints } from '../lib/endpoints.js';
 import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
 import { findFreePort } from '../local/process-control.js';
 import { connectPg } from '../lib/postgres.js';
@@ -15,6 +16,19 @@ import type pg from 'pg';
 /** The config a `clickstream` process would get in the test environment. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return parseConfig({ ...inject('testEnv'), ...overrides });
+}
+
+/** Where the test services are, as a role receives it; `overrides` points one elsewhere (a fault test's own broker). */
+export function testEndpoints(overrides: Partial<Endpoints> = {}): Endpoints {
+  return { ...resolveEndpoints(testConfig()), ...overrides };
+}
+
+/**
+ * Env overrides giving an in-process api role free ports of its own (ingest and metrics),
+ * so tests running at the same time, or a running `npm start`, never clash.
+ */
+export async function apiPortsEnv(): Promise<Record<'API_PORT' | 'API_METRICS_PORT', string>> {
+  return { API_PORT: String(await findFreePort()), API_METRICS_PORT: String(await findFreePort()) };
 }
 
 /** A ClickHouse client on the test server, default database `clickstream`. */
@@ -68,7 +82,7 @@ export async function queryRows<T>(
 }
 
 /**
- * Env overrides giving a test its own Kafka topics, consumer group and consumer port, with
+ * Env overrides giving a test its own Kafka topics, consumer group and role ports, with
  * the topics created: its events never reach another test's consumer. `extra` is merged in.
  */
 export async function isolatedPipelineEnv(extra: Record<string, string> = {}) {
@@ -77,6 +91,7 @@ export async function isolatedPipelineEnv(extra: Record<string, string> = {}) {
     KAFKA_TOPIC_DLQ: uniqueName('dlq'),
     KAFKA_CONSUMER_GROUP: uniqueName('group'),
     CONSUMER_PORT: String(await findFreePort()),
+    ...(await apiPortsEnv()),
     ...extra,
   };
   await ensureTopics(

@@ -7,19 +7,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { type RunningApi, startApi } from '../api/server.js';
-import { type RunningConsumer, startConsumer } from '../consumer/run-consumer.js';
-import { readDeadLetters } from '../consumer/dlq-reader.js';
+import { type RunningApi, startApi } from '../api/role.js';
+import { type RunningConsumer, startConsumer } from '../consumer/role.js';
+import { readDeadLetters } from '../consumer/dead-letter-reader.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
-import { findFreePort } from '../local/process-control.js';
 import {
   isolatedPipelineEnv,
   queryRows,
   sleepUntil,
   testClickHouse,
   testConfig,
+  testEndpoints,
   uniqueName,
   withPgClient,
 } from './helpers.js';
@@ -123,20 +123,15 @@ describe('hostile input never wedges the pipeline', () => {
   beforeAll(async () => {
     // One partition: every canary queues behind every hostile event before it.
     env = await isolatedPipelineEnv({
-      API_PORT: String(await findFreePort()),
       CONSUMER_FLUSH_MS: '100',
       KAFKA_TOPIC_PARTITIONS: '1',
     });
     const config = testConfig(env);
     key = (await withPgClient((c) => createSiteStore(c).add(site, ['https://shop.example']))).key;
     const logger = createLogger('silent', 'test');
-    const endpoints = {
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      clickhouseUrl: inject('clickhouseUrl'),
-    };
-    api = await startApi({ config, logger, ...endpoints });
-    consumer = await startConsumer({ config, logger, ...endpoints });
+    const endpoints = testEndpoints();
+    api = await startApi({ config, logger, endpoints });
+    consumer = await startConsumer({ config, logger, endpoints });
     url = `http://127.0.0.1:${config.api.port}/events`;
   });
 

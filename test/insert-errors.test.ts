@@ -7,11 +7,11 @@
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { readDeadLetters } from '../consumer/dlq-reader.js';
+import { readDeadLetters, type DeadLetterRecord } from '../consumer/dead-letter-reader.js';
 import { createPageCache } from '../consumer/enrich/page-cache.js';
 import { createUserAgentParser } from '../consumer/enrich/user-agent.js';
 import { insertRows } from '../consumer/insert-rows.js';
-import { createBatchLoader } from '../consumer/load-batch.js';
+import { createFlushLoader } from '../consumer/load-flush.js';
 import { createConsumerMetrics } from '../consumer/metrics.js';
 import type { MessageOutcome } from '../consumer/outcome.js';
 import { createRecordOutcomes } from '../consumer/record-outcomes.js';
@@ -97,7 +97,10 @@ describe('insert errors', () => {
     );
     expect(result.inserted).toBe(2);
     expect(result.rejected.map((r) => r.row.session_id)).toEqual(['b\ud800']);
-    expect(result.rejected[0]!.reason).toMatch(/^clickhouse 25:/); // CANNOT_PARSE_ESCAPE_SEQUENCE
+    expect(result.rejected[0]!.reason).toMatchObject({
+      code: 'clickhouse_rejected',
+      detail: expect.stringMatching(/^ClickHouse error 25: /), // CANNOT_PARSE_ESCAPE_SEQUENCE
+    });
   });
 
   it('throws an error of unknown kind unless asked to split', async () => {
@@ -113,7 +116,7 @@ describe('insert errors', () => {
 
   it('retries an unknown error a bounded number of times, then dead-letters exactly the offending events, each alone', async () => {
     const metrics = createConsumerMetrics();
-    const loadBatch = createBatchLoader({
+    const loadFlush = createFlushLoader({
       clickhouse,
       producer,
       table,
@@ -127,7 +130,7 @@ describe('insert errors', () => {
     // One v2 record (offset 100) holding five events, two of which ClickHouse refuses.
     const batch = await outcomes(['ok-1', 'poison', 'ok-2', 'ok-3', 'poison'], 100);
     const started = Date.now();
-    await loadBatch(batch);
+    await loadFlush(batch);
     expect(Date.now() - started).toBeLessThan(20_000); // two backoffs of at most ~1 s, not forever
 
     const stored = await queryRows<{ session_id: string }>(
@@ -135,28 +138,26 @@ describe('insert errors', () => {
       `SELECT session_id FROM ${table} WHERE session_id LIKE 'ok-%' ORDER BY session_id`,
     );
     expect(stored.map((r) => r.session_id)).toEqual(['ok-1', 'ok-2', 'ok-3']);
-    const letters: Array<{ reason: string; offset: string; value: Buffer | null }> = [];
+    const letters: Array<{ reason: DeadLetterRecord['reason']; offset: string; value: Buffer | null }> = [];
     await readDeadLetters(kafka, dlqTopic, {
       visit: (l) => void letters.push({ reason: l.reason, offset: l.sourceOffset, value: l.value }),
     });
     expect(letters.map((l) => l.offset)).toEqual(['100', '100']);
+    const refused: string[] = [];
     for (const l of letters) {
-      expect(l.reason).toMatch(/^clickhouse 469:/);
+      expect(l.reason).toMatchObject({
+        code: 'clickhouse_rejected',
+        detail: expect.stringMatching(/^ClickHouse error 469: /),
+      });
       // Each dead letter is a record of its own holding only the refused event, ready to replay.
       const parsed = parseRawRecord(l.value);
-      if (typeof parsed === 'string') throw new Error(parsed);
-      expect(parsed.requests.flatMap((r) => r.events.map((e) => e.session_id))).toEqual(['poison']);
+      if (!parsed.ok) throw new Error(parsed.reason.detail);
+      const events = parsed.record.requests.flatMap((r) => r.events);
+      expect(events.map((e) => e.session_id)).toEqual(['poison']);
+      refused.push(events[0]!.event_id);
     }
     const poisonIds = batch.flatMap((o) => (o.kind === 'row' && o.row.session_id === 'poison' ? [o.row.event_id] : []));
-    expect(
-      letters
-        .map(
-          (l) =>
-            (parseRawRecord(l.value) as { requests: Array<{ events: Array<{ event_id: string }> }> }).requests[0]!
-              .events[0]!.event_id,
-        )
-        .sort(),
-    ).toEqual(poisonIds.sort());
+    expect(refused.sort()).toEqual(poisonIds.sort());
     const failures = await metrics.insertFailures.get();
     expect(failures.values.find((v) => v.labels.kind === 'unknown')?.value).toBe(2);
   });

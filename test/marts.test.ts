@@ -1,5 +1,5 @@
 /**
- * Every mart built from a hand-made event set (etl/testing.ts) equals hand-computed rows:
+ * Every mart built from a hand-made event set (test/support/mart-fixtures.ts) equals hand-computed rows:
  * duplicates (same day and across midnight), a bot, a session without session_id, a
  * session crossing midnight, conversions with and without a click in the window, and a
  * late event. Builds run twice and concurrently give identical marts.
@@ -10,7 +10,7 @@ import type { BuildOptions } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
 import { MART_NAMES } from '../etl/marts.js';
-import { FIXTURE_FUNNELS, fixtureEvents, insertEvents, lateClick } from '../etl/testing.js';
+import { FIXTURE_FUNNELS, fixtureEvents, insertEvents, lateClick } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';

@@ -3,18 +3,17 @@
  * clickstream.events, with the api and consumer roles running as they do in production.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { startApi, type RunningApi } from '../api/server.js';
-import { startConsumer, type RunningConsumer } from '../consumer/run-consumer.js';
+import { startApi, type RunningApi } from '../api/role.js';
+import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { createLogger } from '../lib/logger.js';
 import { createSiteStore } from '../lib/sites.js';
-import { findFreePort } from '../local/process-control.js';
 import {
   isolatedPipelineEnv,
   queryRows,
   sleepUntil,
   testClickHouse,
   testConfig,
+  testEndpoints,
   uniqueName,
   withPgClient,
 } from './helpers.js';
@@ -28,18 +27,12 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
 
   beforeAll(async () => {
     // A topic and consumer group of this test's own: other tests' consumers never see these events.
-    const config = testConfig(
-      await isolatedPipelineEnv({ API_PORT: String(await findFreePort()), CONSUMER_FLUSH_MS: '100' }),
-    );
+    const config = testConfig(await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' }));
     key = (await withPgClient((c) => createSiteStore(c).add(site, ['https://shop.example']))).key;
     const logger = createLogger('warn', 'test');
-    const endpoints = {
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      clickhouseUrl: inject('clickhouseUrl'),
-    };
-    api = await startApi({ config, logger, ...endpoints });
-    consumer = await startConsumer({ config, logger, ...endpoints });
+    const endpoints = testEndpoints();
+    api = await startApi({ config, logger, endpoints });
+    consumer = await startConsumer({ config, logger, endpoints });
   });
 
   afterAll(async () => {
@@ -125,9 +118,17 @@ describe('POST /events → Kafka → consumer → ClickHouse', () => {
       expect(consumerMetrics).toContain(name);
     }
     expect((await fetch(`${consumer.url}/healthz`)).status).toBe(200);
-    const apiMetrics = await (await fetch(`${api.url}/metrics`)).text();
+    const apiMetrics = await (await fetch(`${api.metricsUrl}/metrics`)).text();
     expect(apiMetrics).toMatch(/clickstream_api_\w+/);
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+  });
+
+  it("never serves the API's metrics on the public ingest port", async () => {
+    expect(new URL(api.metricsUrl).port).not.toBe(new URL(api.url).port);
+    const onIngest = await fetch(`${api.url}/metrics`);
+    expect(onIngest.status).toBe(404);
+    expect(await onIngest.text()).not.toContain('clickstream_api_');
+    expect((await fetch(`${api.metricsUrl}/metrics`)).status).toBe(200);
   });
 
   it('answers 401 for an unknown key and stores nothing', async () => {

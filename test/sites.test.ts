@@ -6,10 +6,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { type RunningApi, startApi } from '../api/server.js';
+import { type RunningApi, startApi } from '../api/role.js';
 import { createLogger } from '../lib/logger.js';
-import { findFreePort } from '../local/process-control.js';
-import { sleepUntil, testConfig, uniqueName } from './helpers.js';
+import { apiPortsEnv, sleepUntil, testConfig, testEndpoints, uniqueName } from './helpers.js';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
@@ -18,13 +17,8 @@ const cli = (...args: string[]) =>
 describe('sites', () => {
   let api: RunningApi;
   beforeAll(async () => {
-    const config = testConfig({ API_PORT: String(await findFreePort()) });
-    api = await startApi({
-      config,
-      logger: createLogger('silent', 'test'),
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers'),
-    });
+    const config = testConfig(await apiPortsEnv());
+    api = await startApi({ config, endpoints: testEndpoints(), logger: createLogger('silent', 'test') });
   });
   afterAll(() => api?.stop());
 

@@ -90,21 +90,21 @@ export function postEvents({ sink, salts, limits, metrics, logger, now }: PostEv
         logger.warn({ err, request_id: requestId }, 'sink_send_failed_after_timeout');
       },
     );
-    stopTimer({ outcome: sent.outcome });
-    if (sent.outcome !== 'ok') {
+    stopTimer({ outcome: sent.kind });
+    if (sent.kind !== 'ok') {
       metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, events.length);
       logger.warn(
         {
           request_id: requestId,
           site_id: site.siteId,
           events: events.length,
-          outcome: sent.outcome,
-          err: sent.outcome === 'error' ? sent.error : undefined,
+          outcome: sent.kind,
+          err: sent.kind === 'error' ? sent.error : undefined,
         },
         'sink_unavailable',
       );
       const message =
-        sent.outcome === 'timeout'
+        sent.kind === 'timeout'
           ? `the event store did not acknowledge within ${limits.produceTimeoutMs} ms; the events may or may not be stored, resending them with the same event_id is safe`
           : 'the event store is unavailable; nothing was accepted, retry later';
       throw new ApiError(503, 'sink_unavailable', message, {
@@ -157,9 +157,9 @@ async function saltOf(
   const cached = salts.saltFor(day);
   if (typeof cached === 'string') return cached;
   const loaded = await withDeadline(() => cached, limits.resolveTimeoutMs);
-  if (loaded.outcome === 'ok') return loaded.value;
+  if (loaded.kind === 'ok') return loaded.value;
   logger.warn(
-    { request_id: requestId, day, err: loaded.outcome === 'error' ? loaded.error : undefined },
+    { request_id: requestId, day, err: loaded.kind === 'error' ? loaded.error : undefined },
     'visitor_salt_unavailable',
   );
   throw new ApiError(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import { TEST_KEY, testDeps } from '../testing.js';
+import { TEST_KEY, testDeps } from '../../test/support/api-doubles.js';
 
 describe('ops routes', () => {
   it('/healthz answers while the process lives', async () => {
@@ -29,21 +29,30 @@ describe('ops routes', () => {
     expect(await res.json()).toEqual(body);
   });
 
-  it('/metrics serves requests, accepted/rejected events, produce latency and batch size', async () => {
-    const app = createApp(testDeps());
+  it('records requests, accepted/rejected events, produce latency and batch size in its registry', async () => {
+    const deps = testDeps();
+    const app = createApp(deps);
     await app.request('/events', {
       method: 'POST',
       body: JSON.stringify([{ type: 'click' }, { type: '!' }]),
       headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY },
     });
-    const res = await app.request('/metrics');
-    expect(res.headers.get('Content-Type')).toContain('text/plain');
-    const text = await res.text();
+    const text = await deps.registry.metrics();
     expect(text).toContain('clickstream_api_requests_total{route="/events",method="POST",status="202"} 1');
     expect(text).toContain('clickstream_api_events_accepted_total 1');
     expect(text).toContain('clickstream_api_events_rejected_total{reason="invalid_type"} 1');
     expect(text).toContain('clickstream_api_produce_duration_seconds_count{outcome="ok"} 1');
     expect(text).toContain('clickstream_api_batch_size_bucket{le="2"} 1');
+  });
+
+  it('does not serve /metrics: the ingest port is public, metrics have an address of their own', async () => {
+    const deps = testDeps();
+    const app = createApp(deps);
+    await app.request('/healthz');
+    expect((await deps.registry.metrics()).length).toBeGreaterThan(0);
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('clickstream_api_');
   });
 
   it('two apps on one registry share the metrics instead of throwing', () => {

@@ -1,5 +1,4 @@
-import { startApi } from '../../api/server.js';
-import { resolveEndpoints } from '../../local/services.js';
+import { startApi } from '../../api/role.js';
 import type { Command } from '../command.js';
 import { loadContext } from '../context.js';
 import { untilSignal } from '../until-signal.js';
@@ -10,19 +9,12 @@ export const apiCommand: Command = {
   usage: [
     'Usage: clickstream api',
     '',
-    'Serves POST /events, /healthz, /readyz and /metrics on API_HOST:API_PORT. Needs Kafka',
-    '(KAFKA_BROKERS or the embedded one) and Postgres (DATABASE_URL or the embedded one) for',
-    'write keys. Stops gracefully on Ctrl-C / SIGTERM.',
+    'Serves POST /events, /healthz and /readyz on API_HOST:API_PORT, and /metrics on',
+    'API_METRICS_HOST:API_METRICS_PORT. Needs Kafka (KAFKA_BROKERS or the embedded one) and',
+    'Postgres (DATABASE_URL or the embedded one) for write keys. Stops gracefully on Ctrl-C / SIGTERM.',
   ].join('\n'),
   async run() {
-    const { config, logger } = loadContext('api');
-    const endpoints = resolveEndpoints(config);
-    const api = await startApi({
-      config,
-      logger,
-      databaseUrl: endpoints.databaseUrl,
-      kafkaBrokers: endpoints.kafkaBrokers,
-    });
+    const api = await startApi(loadContext('api'));
     await untilSignal();
     await api.stop();
     return 0;

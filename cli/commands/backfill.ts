@@ -1,10 +1,9 @@
 import { buildOptionsFromConfig } from '../../etl/build-options.js';
 import { buildMarts } from '../../etl/build-marts.js';
 import { isMartName, MART_NAMES, type MartName } from '../../etl/marts.js';
-import { createProgressBar } from '../../etl/progress-bar.js';
-import { createClickHouse } from '../../lib/clickhouse.js';
+import { createProgressBar } from '../progress-bar.js';
+import { clickhouseTarget, createClickHouse } from '../../lib/clickhouse.js';
 import { createPgPool } from '../../lib/postgres.js';
-import { resolveEndpoints } from '../../local/services.js';
 import { type Command, type CommandInput, UsageError } from '../command.js';
 import { loadContext } from '../context.js';
 import { ETL_CLICKHOUSE_SETTINGS } from '../../etl/clickhouse-settings.js';
@@ -42,16 +41,9 @@ async function runBackfill(input: CommandInput): Promise<number> {
   if (to.getTime() <= from.getTime()) throw new UsageError('--to must be after --from');
   const marts = parseMarts(input.values.mart);
   const concurrency = parseConcurrency(input.values.concurrency);
-  const { config, logger } = loadContext('backfill');
-  const endpoints = resolveEndpoints(config);
+  const { config, endpoints, logger } = loadContext('backfill');
   const clickhouse = createClickHouse(
-    {
-      url: endpoints.clickhouseUrl,
-      user: config.clickhouse.user,
-      password: config.clickhouse.password,
-      database: config.clickhouse.database,
-      requestTimeoutMs: config.etl.queryTimeoutMs,
-    },
+    clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
     ETL_CLICKHOUSE_SETTINGS,
   );
   const pgPool = createPgPool(endpoints.databaseUrl, () => {}, concurrency + 1);

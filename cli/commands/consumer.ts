@@ -1,5 +1,4 @@
-import { startConsumer } from '../../consumer/run-consumer.js';
-import { resolveEndpoints } from '../../local/services.js';
+import { startConsumer } from '../../consumer/role.js';
 import type { Command } from '../command.js';
 import { loadContext } from '../context.js';
 import { untilSignal } from '../until-signal.js';
@@ -15,9 +14,7 @@ export const consumerCommand: Command = {
     'Serves /healthz and /metrics on CONSUMER_HOST:CONSUMER_PORT. Ctrl-C drains and commits.',
   ].join('\n'),
   async run() {
-    const { config, logger } = loadContext('consumer');
-    const endpoints = resolveEndpoints(config);
-    const consumer = await startConsumer({ config, logger, ...endpoints });
+    const consumer = await startConsumer(loadContext('consumer'));
     await untilSignal();
     await consumer.stop();
     return 0;

@@ -1,7 +1,6 @@
 import { Partitioners } from 'kafkajs';
-import { readDeadLetters } from '../../consumer/dlq-reader.js';
+import { readDeadLetters } from '../../consumer/dead-letter-reader.js';
 import { createKafka } from '../../lib/kafka.js';
-import { resolveEndpoints } from '../../local/services.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
 
@@ -33,9 +32,9 @@ export const dlqCommand: Command = {
     if (extra.length > 0 || (action !== 'list' && action !== 'replay'))
       throw new UsageError('expected "list" or "replay"');
     const since = parseSince(values.since as string | undefined);
-    const { config, logger } = loadContext('dlq');
+    const { config, endpoints, logger } = loadContext('dlq');
     const kafka = createKafka({
-      brokers: resolveEndpoints(config).kafkaBrokers,
+      brokers: endpoints.kafkaBrokers,
       clientId: `${config.kafka.clientId}-dlq`,
       logger,
     });
@@ -46,7 +45,7 @@ export const dlqCommand: Command = {
         visit: (r) => {
           const preview = (r.value?.toString('utf8') ?? '').replace(/\s+/g, ' ').slice(0, 120);
           process.stdout.write(
-            `${r.failedAt.toISOString()}\t${r.sourceTopic}/${r.sourcePartition}@${r.sourceOffset}\t${r.reason}\t${preview}\n`,
+            `${r.failedAt.toISOString()}\t${r.sourceTopic}/${r.sourcePartition}@${r.sourceOffset}\t${r.reason.code}: ${r.reason.detail}\t${preview}\n`,
           );
         },
       });

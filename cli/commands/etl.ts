@@ -1,5 +1,4 @@
-import { startEtl } from '../../etl/run-etl.js';
-import { resolveEndpoints } from '../../local/services.js';
+import { startEtl } from '../../etl/role.js';
 import type { Command } from '../command.js';
 import { loadContext } from '../context.js';
 import { untilSignal } from '../until-signal.js';
@@ -16,14 +15,7 @@ export const etlCommand: Command = {
     'clickstream.etl_runs. Use "clickstream backfill" for older ranges. Ctrl-C finishes running builds.',
   ].join('\n'),
   async run() {
-    const { config, logger } = loadContext('etl');
-    const endpoints = resolveEndpoints(config);
-    const etl = await startEtl({
-      config,
-      logger,
-      databaseUrl: endpoints.databaseUrl,
-      clickhouseUrl: endpoints.clickhouseUrl,
-    });
+    const etl = await startEtl(loadContext('etl'));
     await untilSignal();
     await etl.stop();
     return 0;

@@ -1,47 +1,6 @@
-import { resolveEndpoints } from '../../local/services.js';
-import { createKafka, ensureTopics, pipelineTopics } from '../../lib/kafka.js';
-import { connectPg } from '../../lib/postgres.js';
-import { migrate } from '../../migrations/runner.js';
-import { applyEventsRetention } from '../../migrations/events-retention.js';
-import { createClickHouse } from '../../lib/clickhouse.js';
-import type { Config } from '../../lib/config.js';
+import { applySchema } from '../../migrations/apply.js';
 import type { Command } from '../command.js';
 import { loadContext, say } from '../context.js';
-
-/**
- * Applies pending migrations to the configured (or embedded, already running) services,
- * and creates the Kafka topics (auto-creation is off: partition counts must be right).
- */
-export async function runMigrations(config: Config, log: (message: string) => void): Promise<string[]> {
-  const endpoints = resolveEndpoints(config);
-  const target = {
-    url: endpoints.clickhouseUrl,
-    user: config.clickhouse.user,
-    password: config.clickhouse.password,
-    database: config.clickhouse.database,
-  };
-  const postgres = await connectPg(endpoints.databaseUrl);
-  try {
-    const { applied } = await migrate({ clickhouse: target, postgres, log });
-    const clickhouse = createClickHouse(target);
-    try {
-      const retention = await applyEventsRetention(clickhouse, {
-        days: config.clickhouse.eventsRetentionDays,
-        coldVolume: config.clickhouse.eventsColdVolume,
-      });
-      if (config.clickhouse.eventsRetentionDays !== undefined) log(`migrate: ${retention}`);
-    } finally {
-      await clickhouse.close();
-    }
-    await ensureTopics(
-      createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }),
-      pipelineTopics(config),
-    );
-    return applied;
-  } finally {
-    await postgres.end();
-  }
-}
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -55,8 +14,8 @@ export const migrateCommand: Command = {
     'running ("clickstream services up") or configured (CLICKHOUSE_URL, DATABASE_URL).',
   ].join('\n'),
   async run() {
-    const { config } = loadContext('migrate');
-    const applied = await runMigrations(config, say);
+    const { config, endpoints } = loadContext('migrate');
+    const applied = await applySchema(config, endpoints, say);
     say(applied.length ? `migrate: ${applied.length} applied` : 'migrate: up to date');
     return 0;
   },

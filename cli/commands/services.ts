@@ -29,9 +29,9 @@ export const servicesCommand: Command = {
         createKafka({ brokers: running.endpoints.kafkaBrokers, clientId: config.kafka.clientId }),
         pipelineTopics(config),
       );
-      const { clickhouseUrl, kafkaBrokers, databaseUrl } = running.endpoints;
+      const { clickhouseUrls, kafkaBrokers, databaseUrl } = running.endpoints;
       say(
-        `services up: clickhouse ${clickhouseUrl}, kafka ${kafkaBrokers.join(',')}, postgres ${redactUrl(databaseUrl)}`,
+        `services up: clickhouse ${clickhouseUrls.join(',')}, kafka ${kafkaBrokers.join(',')}, postgres ${redactUrl(databaseUrl)}`,
       );
       return 0;
     }

@@ -1,4 +1,3 @@
-import { resolveEndpoints } from '../../local/services.js';
 import { connectPg } from '../../lib/postgres.js';
 import { createSiteStore } from '../../lib/sites.js';
 import { type Command, UsageError } from '../command.js';
@@ -26,8 +25,8 @@ export const sitesCommand: Command = {
     if ((action === 'add' || action === 'revoke') && !name) throw new UsageError(`sites ${action} needs a NAME`);
     if (action !== 'add' && values.origin) throw new UsageError('--origin goes with "sites add"');
     if (!['add', 'list', 'revoke'].includes(action ?? '')) throw new UsageError('expected one of: add, list, revoke');
-    const { config } = loadContext('sites');
-    const client = await connectPg(resolveEndpoints(config).databaseUrl);
+    const { endpoints } = loadContext('sites');
+    const client = await connectPg(endpoints.databaseUrl);
     try {
       const store = createSiteStore(client);
       if (action === 'add') {

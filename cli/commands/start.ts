@@ -1,12 +1,12 @@
-import { startApi } from '../../api/server.js';
-import { startConsumer } from '../../consumer/run-consumer.js';
+import { startApi } from '../../api/role.js';
+import { startConsumer } from '../../consumer/role.js';
 import { ensureServices } from '../../local/services.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
 import { createLogger } from '../../lib/logger.js';
 import { ensureDemoSite } from '../demo-site.js';
 import { untilSignal } from '../until-signal.js';
-import { runMigrations } from './migrate.js';
+import { applySchema } from '../../migrations/apply.js';
 
 const ROLES = ['api', 'consumer', 'etl'] as const;
 type Role = (typeof ROLES)[number];
@@ -50,32 +50,25 @@ export const startCommand: Command = {
       const services = await ensureServices(config, { log: say, owner: process.pid });
       stops.push(() => services.stop());
       const { endpoints } = services;
-      await runMigrations(config, say);
+      await applySchema(config, endpoints, say);
       const demoKey = await ensureDemoSite(config, endpoints.databaseUrl);
 
       let apiUrl: string | undefined;
       if (roles.includes('etl')) {
         // Loaded only when asked for: graphile-worker is not needed by the other roles.
-        const { startEtl } = await import('../../etl/run-etl.js');
-        const etl = await startEtl({
-          config,
-          logger: logger('etl'),
-          databaseUrl: endpoints.databaseUrl,
-          clickhouseUrl: endpoints.clickhouseUrl,
-        });
+        const { startEtl } = await import('../../etl/role.js');
+        const etl = await startEtl({ config, endpoints, logger: logger('etl') });
         stops.push(() => etl.stop());
       }
       if (roles.includes('consumer')) {
-        const consumer = await startConsumer({ config, logger: logger('consumer'), ...endpoints });
+        const consumer = await startConsumer({ config, endpoints, logger: logger('consumer') });
         stops.push(() => consumer.stop());
       }
       if (roles.includes('api')) {
-        const api = await startApi({
-          config,
-          logger: logger('api'),
-          databaseUrl: endpoints.databaseUrl,
-          kafkaBrokers: endpoints.kafkaBrokers,
-        });
+        const api = await startApi(
+          { config, endpoints, logger: logger('api') },
+          demoKey === undefined ? {} : { demoWriteKey: demoKey },
+        );
         stops.push(() => api.stop());
         apiUrl = api.url;
       }
@@ -83,7 +76,7 @@ export const startCommand: Command = {
         readyBanner({
           apiUrl,
           demoKey,
-          clickhouseUrl: endpoints.clickhouseUrl,
+          clickhouseUrl: endpoints.clickhouseUrls[0],
           roles,
           seconds: (Date.now() - started) / 1000,
         }),
@@ -111,6 +104,8 @@ function readyBanner(o: {
   const key = o.demoKey ?? '<your write key: clickstream sites add NAME>';
   const lines = [``, `clickstream is ready in ${o.seconds.toFixed(1)} s (roles: ${o.roles.join(', ')})`];
   if (o.apiUrl) {
+    if (o.demoKey)
+      lines.push(`  open the demo    ${o.apiUrl}/demo   (a shop page sending pageviews, impressions and clicks)`);
     lines.push(
       `  send events to   ${o.apiUrl}/events   (write key of site "demo": ${o.demoKey ?? 'not stored on this machine'})`,
       `  try it:`,

@@ -24,7 +24,9 @@ export {
 export {
   parseRawRecord,
   type InvalidEntry,
+  type ParseResult,
   type ParsedRecord,
+  type RecordProblem,
   type ParsedRequest,
   type RecordFacts,
 } from './parse-record.js';

@@ -23,9 +23,15 @@ export interface RecordFacts {
   timezone?: string;
 }
 
+/** Why a record, a request part or an event cannot be loaded: a fixed code, and a detail for people. */
+export interface RecordProblem {
+  code: 'invalid_json' | 'invalid_message';
+  detail: string;
+}
+
 /** An event that cannot be loaded, with the reason and the event as it was in the record. */
 export interface InvalidEntry {
-  reason: string;
+  reason: RecordProblem;
   raw: unknown;
 }
 
@@ -46,45 +52,55 @@ export interface ParsedRecord {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VISITOR_HASH = /^[0-9a-f]{32}$/;
 
+/** A record value, read: the record, or why it is unusable as a whole. */
+export type ParseResult = { ok: true; record: ParsedRecord } | { ok: false; reason: RecordProblem };
+
+const invalid = (detail: string): RecordProblem => ({ code: 'invalid_message', detail });
+
 /**
- * Parses a record value once. Returns the reason (a string) when the record as a whole is
- * unusable: empty, not JSON, not an object, or an unknown version.
+ * Parses a record value once. Says why when the record as a whole is unusable: empty, not
+ * JSON, not an object, an unknown version, or (v1) facts it cannot do without.
  */
-export function parseRawRecord(value: Buffer | null): ParsedRecord | string {
-  if (!value || value.length === 0) return 'invalid_message: empty value';
+export function parseRawRecord(value: Buffer | null): ParseResult {
+  const result = parse(value);
+  return 'code' in result ? { ok: false, reason: result } : { ok: true, record: result };
+}
+
+function parse(value: Buffer | null): ParsedRecord | RecordProblem {
+  if (!value || value.length === 0) return invalid('empty value');
   let message: unknown;
   const text = value.toString('utf8');
   try {
     message = JSON.parse(text);
   } catch (error) {
-    return `invalid_json: ${(error as Error).message}`;
+    return { code: 'invalid_json', detail: (error as Error).message };
   }
   // Records written before the API repaired lone surrogates (or by another producer) would
   // make ClickHouse refuse the whole insert: repaired here the same way.
   if (mayHoldLoneSurrogates(text)) repairLoneSurrogates(message);
-  if (!isObject(message)) return 'invalid_message: not an object';
+  if (!isObject(message)) return invalid('not an object');
   if (message.v === 2) return readV2(message);
   if (message.v === 1) return readV1(message as Partial<RawEventMessageV1>);
-  return `invalid_message: unsupported version ${JSON.stringify(message.v) ?? 'undefined'}`;
+  return invalid(`unsupported version ${JSON.stringify(message.v) ?? 'undefined'}`);
 }
 
-function readV1(m: Partial<RawEventMessageV1>): ParsedRecord | string {
+function readV1(m: Partial<RawEventMessageV1>): ParsedRecord | RecordProblem {
   const factsError = checkFacts(m);
-  if (factsError) return factsError;
-  if (typeof m.ip !== 'string') return 'invalid_message: ip missing';
+  if (factsError) return invalid(factsError);
+  if (typeof m.ip !== 'string') return invalid('ip missing');
   const request: ParsedRequest = { facts: m as RecordFacts, events: [], invalid: [] };
   addEvent(request, m.event);
   return { version: 1, requests: [request], invalidRequests: [] };
 }
 
-function readV2(m: Record<string, unknown>): ParsedRecord | string {
+function readV2(m: Record<string, unknown>): ParsedRecord | RecordProblem {
   const parts = m.requests;
-  if (!Array.isArray(parts)) return 'invalid_message: requests is not an array';
+  if (!Array.isArray(parts)) return invalid('requests is not an array');
   const record: ParsedRecord = { version: 2, requests: [], invalidRequests: [] };
   for (const part of parts) {
-    const error = isObject(part) ? checkV2Facts(part) : 'invalid_message: request is not an object';
+    const error = isObject(part) ? checkV2Facts(part) : 'request is not an object';
     if (error) {
-      record.invalidRequests.push({ reason: error, raw: part });
+      record.invalidRequests.push({ reason: invalid(error), raw: part });
       continue;
     }
     const p = part as unknown as RequestFactsV2 & { events: unknown[] };
@@ -99,43 +115,40 @@ function checkV2Facts(p: Record<string, unknown>): string | undefined {
   const error = checkFacts(p);
   if (error) return error;
   if (typeof p.visitor_hash !== 'string' || !VISITOR_HASH.test(p.visitor_hash))
-    return 'invalid_message: visitor_hash is not 32 hex characters';
-  if (!Array.isArray(p.events)) return 'invalid_message: events is not an array';
+    return 'visitor_hash is not 32 hex characters';
+  if (!Array.isArray(p.events)) return 'events is not an array';
   return undefined;
 }
 
 function checkFacts(m: Record<string, unknown>): string | undefined {
-  if (typeof m.site_id !== 'string' || m.site_id === '') return 'invalid_message: site_id missing';
+  if (typeof m.site_id !== 'string' || m.site_id === '') return 'site_id missing';
   if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at)))
-    return 'invalid_message: received_at missing or invalid';
-  if (m.sent_at !== undefined && m.sent_at !== null && typeof m.sent_at !== 'string')
-    return 'invalid_message: sent_at is not a string';
+    return 'received_at missing or invalid';
+  if (m.sent_at !== undefined && m.sent_at !== null && typeof m.sent_at !== 'string') return 'sent_at is not a string';
   if (m.request_ua !== undefined && m.request_ua !== null && typeof m.request_ua !== 'string')
-    return 'invalid_message: request_ua is not a string';
-  if (m.timezone !== undefined && typeof m.timezone !== 'string') return 'invalid_message: timezone is not a string';
+    return 'request_ua is not a string';
+  if (m.timezone !== undefined && typeof m.timezone !== 'string') return 'timezone is not a string';
   return undefined;
 }
 
 function addEvent(request: ParsedRequest, event: unknown): void {
   const reason = checkEvent(event);
   if (reason === undefined) request.events.push(event as RecordEvent);
-  else request.invalid.push({ reason, raw: event });
+  else request.invalid.push({ reason: invalid(reason), raw: event });
 }
 
 /** Why `e` cannot be loaded, or undefined when every field the consumer reads has its type. */
 function checkEvent(e: unknown): string | undefined {
-  if (!isObject(e)) return 'invalid_message: event missing';
-  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return 'invalid_message: event.event_id is not a UUID';
-  if (typeof e.type !== 'string' || e.type === '') return 'invalid_message: event.type missing';
+  if (!isObject(e)) return 'event missing';
+  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return 'event.event_id is not a UUID';
+  if (typeof e.type !== 'string' || e.type === '') return 'event.type missing';
   for (const field of EVENT_TEXT_FIELDS) {
     const v = e[field];
-    if (v !== undefined && v !== null && typeof v !== 'string')
-      return `invalid_message: event.${field} is not a string`;
+    if (v !== undefined && v !== null && typeof v !== 'string') return `event.${field} is not a string`;
   }
   if (e.visitor_hash !== undefined && (typeof e.visitor_hash !== 'string' || !VISITOR_HASH.test(e.visitor_hash)))
-    return 'invalid_message: event.visitor_hash is not 32 hex characters';
-  if (e.extra !== undefined && e.extra !== null && !isObject(e.extra))
-    return 'invalid_message: event.extra is not an object';
+    return 'event.visitor_hash is not 32 hex characters';
+  if (e.extra !== undefined && e.extra !== null && !isObject(e.extra)) return 'event.extra is not an object';
   return undefined;
 }
 

@@ -9,8 +9,9 @@
  * sleep that lasts for years. SIGTERM ends the process (its default action); ClickHouse
  * writes MergeTree parts atomically, so the data in `--path` survives.
  *
- * Why ffi-rs: it calls on the main thread's own stack. koffi switches stacks and
- * ClickHouse's stack-size check then refuses to run (see ../shared/DESIGN.md).
+ * Why ffi-rs: it calls on the main thread's own stack. koffi switches to a stack of its
+ * own, which ClickHouse's stack-size check rejects; the chdb package's Session API cannot
+ * start listeners at all.
  *
  * argv[2] is a JSON {@link ServerProcessArgs}.
  */

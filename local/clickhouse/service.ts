@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { embeddedClickHouseUrl } from '../../lib/endpoints.js';
 import type { EmbeddedService } from '../embedded-service.js';
 import { isPortFree } from '../process-control.js';
 import { answers } from '../probes.js';
@@ -48,7 +49,7 @@ export function clickhouseService(options: {
   configFile?: string;
 }): EmbeddedService {
   const dataDir = path.join(options.dataDir, 'clickhouse');
-  const url = `http://127.0.0.1:${options.httpPort}`;
+  const url = embeddedClickHouseUrl(options.httpPort);
   let library = '';
   return {
     name: 'clickhouse',

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { embeddedKafkaBroker } from '../../lib/endpoints.js';
 import type { EmbeddedService } from '../embedded-service.js';
 import { isPortFree } from '../process-control.js';
 import { ensureKafkaJars, LOG4J_CONFIG } from './jars.js';
@@ -49,7 +50,7 @@ export function kafkaService(options: {
   const home = path.join(options.dataDir, 'kafka');
   const logDir = path.join(home, 'data');
   const configFile = path.join(home, 'server.properties');
-  const brokers = [`127.0.0.1:${options.port}`];
+  const brokers = [embeddedKafkaBroker(options.port)];
   let classpath = '';
   const java = (main: string, args: string[]) => [
     `-Xms128m`,

@@ -174,6 +174,35 @@ describe('jsonBody()', () => {
     expect(body.message).toMatch(new RegExp(`^malformed JSON at line ${line} column ${column} \\(position \\d+\\): `));
     expect(body.message.endsWith(what)).toBe(true);
   });
+
+  describe('a text/plain body that starts with the gzip magic bytes (a beacon cannot set Content-Encoding)', () => {
+    const plain = { 'Content-Type': 'text/plain;charset=UTF-8' };
+
+    it('is inflated and parsed', async () => {
+      const res = await send(gzipSync('[{"type":"click"}]'), plain);
+      expect(await res.json()).toEqual({ body: [{ type: 'click' }] });
+    });
+
+    it('413 past the limit after inflating (a small gzip bomb)', async () => {
+      const res = await send(gzipSync(Buffer.alloc(4096, 0x20)), plain, 1024);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({
+        error: 'body_too_large',
+        message: expect.stringContaining('decompressed'),
+      });
+    });
+
+    it('400 invalid_gzip when it only looks like gzip', async () => {
+      const res = await send(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]), plain);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe('invalid_gzip');
+    });
+
+    it('is not sniffed for application/json (0x1f is not JSON: a 400 as before)', async () => {
+      const res = await send(gzipSync('[1]'));
+      expect(res.status).toBe(400);
+    });
+  });
 });
 
 describe('jsonBody() over a real socket (the Node request, read directly)', () => {

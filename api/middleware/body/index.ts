@@ -9,7 +9,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiBindings, ApiEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
@@ -43,7 +44,7 @@ class TooLarge extends Error {
  */
 export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEnv> {
   return async function jsonBody(c, next) {
-    checkContentType(c.req.header('Content-Type'));
+    const mediaType = checkContentType(c.req.header('Content-Type'));
     const gzip = isGzip(c.req.header('Content-Encoding'));
 
     const declared = Number(c.req.header('Content-Length'));
@@ -68,6 +69,7 @@ export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEn
         cause: err,
       });
     }
+    if (!gzip && mediaType === 'text/plain' && isGzipData(bytes)) bytes = await gunzipSniffed(bytes, maxBytes);
 
     let text: string;
     try {
@@ -99,7 +101,8 @@ export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEn
   };
 }
 
-function checkContentType(header: string | undefined): void {
+/** Returns the media type, lower-cased. */
+function checkContentType(header: string | undefined): string {
   const [type = '', ...params] = (header ?? '').split(';');
   const mediaType = type.trim().toLowerCase();
   if (!MEDIA_TYPES.has(mediaType)) {
@@ -120,6 +123,30 @@ function checkContentType(header: string | undefined): void {
         `charset must be utf-8, got ${JSON.stringify(charset.slice(0, 40))}`,
       );
     }
+  }
+  return mediaType;
+}
+
+/**
+ * The gzip magic bytes. `navigator.sendBeacon` and CORS-simple fetches cannot set
+ * `Content-Encoding`, so a browser that gzips its batch (CompressionStream) says so only in
+ * the body. JSON text can never start with 0x1f, so the sniff cannot misread a JSON body.
+ */
+function isGzipData(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+const inflate = promisify(gunzip);
+
+/** Inflates a body already held in memory (it was within maxBytes), to at most maxBytes. */
+async function gunzipSniffed(bytes: Buffer, maxBytes: number): Promise<Buffer> {
+  try {
+    return await inflate(bytes, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('decompressed body', maxBytes);
+    throw new ApiError(400, 'invalid_gzip', `body starts like gzip but is not valid gzip: ${describe(err)}`, {
+      cause: err,
+    });
   }
 }
 

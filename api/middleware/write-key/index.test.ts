@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SiteResolver } from '../../deps.js';
 import type { ApiEnv } from '../../env.js';
 import { createErrorHandler } from '../../error-handler.js';
-import { TEST_KEY, TEST_SITE, staticSites } from '../../testing.js';
+import { TEST_KEY, TEST_SITE, staticSites } from '../../../test/support/api-doubles.js';
 import { writeKey } from './index.js';
 
 function setup(sites: SiteResolver = staticSites({ [TEST_KEY]: TEST_SITE })) {

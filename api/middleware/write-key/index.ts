@@ -45,10 +45,10 @@ export function writeKey({
     }
     if (!PLAUSIBLE_KEY.test(key)) throw unknownKey();
     const found = await withDeadline(() => sites.resolve(key), timeoutMs);
-    if (found.outcome !== 'ok') {
+    if (found.kind !== 'ok') {
       throw new ApiError(503, 'sites_unavailable', 'the write key could not be checked right now, retry later', {
         headers: { 'Retry-After': String(retryAfterSeconds) },
-        cause: found.outcome === 'error' ? found.error : undefined,
+        cause: found.kind === 'error' ? found.error : undefined,
       });
     }
     if (found.value === null) throw unknownKey();

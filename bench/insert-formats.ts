@@ -1,0 +1,120 @@
+/**
+ * Which insert format should the consumer use? Inserts the same realistic event rows into
+ * a scratch copy of `events` as JSONEachRow, JSONCompactEachRow (through the client's
+ * `insert`) and Native (our encoder, through the client's `exec` with a stream body), timing
+ * the client's CPU, the wall clock, and — with CLICKHOUSE_PID — the server's CPU per row.
+ *
+ *   CLICKHOUSE_PID=1234 npx tsx bench/insert-formats.ts [rows]
+ *
+ * against the configured ClickHouse (CLICKHOUSE_URL, or the embedded one, running).
+ */
+import { randomUUID } from 'node:crypto';
+import { EVENT_NATIVE_COLUMNS, EVENT_ROW_COLUMNS, type EventRow } from '../consumer/event-row.js';
+import { insertRows } from '../consumer/insert-rows.js';
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { loadConfig } from '../lib/config.js';
+import { resolveEndpoints } from '../lib/endpoints.js';
+import { readProcess } from './process-stats.js';
+
+const rows = Number(process.argv[2] ?? 200_000);
+const batch = 10_000;
+const serverPid = Number(process.env.CLICKHOUSE_PID ?? 0);
+const config = loadConfig();
+const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config)));
+
+function row(i: number): EventRow {
+  const now = Date.now();
+  return {
+    event_id: randomUUID(),
+    site_id: `site-${i % 5}`,
+    type: i % 11 === 0 ? 'click' : 'impression',
+    session_id: `s-${i % 5000}`,
+    user_id: '',
+    anonymous_id: '',
+    visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
+    ts: now,
+    received_at: now,
+    url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
+    host: 'shop.example',
+    path: `/catalog/${i % 300}`,
+    query: 'utm_source=google&utm_medium=cpc',
+    referrer: 'https://www.google.com/',
+    referrer_domain: 'google.com',
+    channel: 'paid',
+    utm_source: 'google',
+    utm_medium: 'cpc',
+    utm_campaign: 'winter',
+    utm_term: '',
+    utm_content: '',
+    click_id_type: '',
+    click_id: '',
+    element_id: `#card-${i % 40}`,
+    event_title: 'Product card',
+    x: i % 1280,
+    y: i % 900,
+    browser: 'Chrome',
+    browser_version: '120',
+    os: 'Windows',
+    device_type: 'desktop',
+    is_bot: false,
+    properties: { plan: 'pro' },
+    kafka_partition: i % 4,
+    kafka_offset: String(i),
+  };
+}
+
+const data = Array.from({ length: rows }, (_, i) => row(i));
+/** The JSON formats need ClickHouse's text form of a DateTime64. */
+const asText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const textRows = data.map((r) => ({ ...r, ts: asText(r.ts), received_at: asText(r.received_at) }));
+const table = `bench_formats_${process.pid}`;
+await clickhouse.command({ query: `CREATE TABLE ${table} AS events` });
+
+type Inserter = (chunk: number) => Promise<void>;
+const formats: Array<[string, Inserter]> = [
+  [
+    'JSONEachRow',
+    (i) =>
+      clickhouse.insert({ table, values: textRows.slice(i, i + batch), format: 'JSONEachRow' }).then(() => undefined),
+  ],
+  [
+    'JSONCompactEachRow',
+    (i) =>
+      clickhouse
+        .insert({
+          table,
+          columns: [...EVENT_ROW_COLUMNS],
+          values: textRows.slice(i, i + batch).map((r) => EVENT_ROW_COLUMNS.map((c) => r[c])),
+          format: 'JSONCompactEachRow',
+        })
+        .then(() => undefined),
+  ],
+  [
+    'Native',
+    (i) => insertRows(clickhouse, table, EVENT_NATIVE_COLUMNS, data.slice(i, i + batch)).then(() => undefined),
+  ],
+];
+
+try {
+  for (let round = 0; round < 2; round++) {
+    for (const [name, insert] of formats) {
+      const server0 = serverPid ? readProcess({ name: 'clickhouse', pid: serverPid, tree: false })?.cpuSeconds : 0;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < data.length; i += batch) await insert(i);
+      const wall = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const server = serverPid
+        ? (readProcess({ name: 'clickhouse', pid: serverPid, tree: false })?.cpuSeconds ?? 0) - (server0 ?? 0)
+        : Number.NaN;
+      const clientUs = ((cpu.user + cpu.system) / data.length).toFixed(2);
+      const serverUs = ((server * 1e6) / data.length).toFixed(2);
+      console.log(
+        `round ${round + 1} ${name.padEnd(18)} ${Math.round((data.length / wall) * 1000)} rows/s, client CPU ${clientUs} µs/row, server CPU ${serverUs} µs/row`,
+      );
+    }
+  }
+} finally {
+  await clickhouse.command({ query: `DROP TABLE IF EXISTS ${table}` });
+  await clickhouse.close();
+}

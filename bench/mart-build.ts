@@ -1,0 +1,80 @@
+/**
+ * Times a build of every mart for one day of synthetic events:
+ *   npx tsx bench/mart-build.ts [events=100000] [day=2021-01-15] [concurrencies=1,3]
+ * against the configured (or embedded, running) services. The events are made inside
+ * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own.
+ */
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { loadConfig } from '../lib/config.js';
+import { resolveEndpoints } from '../lib/endpoints.js';
+import { createPgPool } from '../lib/postgres.js';
+import { buildOptionsFromConfig } from '../etl/build-options.js';
+import { buildMarts } from '../etl/build-marts.js';
+import { parseFunnels } from '../etl/funnels.js';
+import { ETL_CLICKHOUSE_SETTINGS } from '../etl/clickhouse-settings.js';
+
+/** A funnel over the synthetic paths below, so the funnel mart has work to time. */
+const BENCH_FUNNELS = [
+  {
+    name: 'buy',
+    window_minutes: 60,
+    steps: [
+      { name: 'home', type: 'pageview', path: '/home' },
+      { name: 'product', type: 'pageview', path: '/product' },
+      { name: 'checkout', type: 'checkout' },
+    ],
+  },
+];
+
+const count = Number(process.argv[2] ?? 100_000);
+const day = process.argv[3] ?? '2021-01-15';
+const config = loadConfig();
+const endpoints = resolveEndpoints(config);
+const clickhouse = createClickHouse(
+  clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
+  ETL_CLICKHOUSE_SETTINGS,
+);
+const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
+const site = `bench_${Date.now().toString(36)}`;
+
+// ~8 events per visitor, a fifth without session_id, 2% bots, 1% duplicates
+await clickhouse.command({
+  query: `INSERT INTO events (event_id, site_id, type, session_id, visitor_id, ts, received_at, path, element_id, x, y, channel, device_type, browser, os, is_bot, properties)
+    SELECT
+      if(number % 100 = 99, reinterpretAsUUID(reverse(reinterpretAsFixedString(cityHash64(number - 1)))) , reinterpretAsUUID(reverse(reinterpretAsFixedString(cityHash64(number))))),
+      {site:String},
+      ['pageview', 'impression', 'impression', 'click', 'pageview', 'checkout'][1 + (cityHash64(number, 1) % 6)],
+      if(v % 5 = 0, '', concat('s', toString(v), '-', toString(intDiv(number, {n:UInt64} * 2)))),
+      concat('v', toString(v)),
+      toDateTime64({day:Date}, 3, 'UTC') + toIntervalMillisecond(cityHash64(number, 2) % 86400000),
+      now64(3),
+      ['/home', '/product', '/cart', '/about', '/blog'][1 + (cityHash64(number, 3) % 5)],
+      ['cta', 'nav', 'buy', ''][1 + (cityHash64(number, 4) % 4)],
+      toInt32(cityHash64(number, 5) % 1400), toInt32(cityHash64(number, 6) % 3000),
+      ['direct', 'search', 'social', 'email'][1 + (v % 4)],
+      ['desktop', 'mobile'][1 + (v % 2)], ['Chrome', 'Firefox', 'Safari'][1 + (v % 3)], ['Linux', 'Windows', 'iOS', 'macOS'][1 + (v % 4)],
+      v % 50 = 0,
+      map('revenue', toString(cityHash64(number, 7) % 100))
+    FROM (SELECT number, intDiv(cityHash64(number, 9) % {n:UInt64}, 8) AS v FROM numbers({n:UInt64}))`,
+  query_params: { site, n: count, day },
+  clickhouse_settings: { wait_end_of_query: 1 },
+});
+const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(BENCH_FUNNELS) };
+const from = new Date(`${day}T00:00:00Z`);
+for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
+  const started = Date.now();
+  const results = await buildMarts({
+    clickhouse,
+    pgPool,
+    options,
+    from,
+    to: new Date(from.getTime() + 1),
+    concurrency,
+  });
+  const total = Date.now() - started;
+  process.stdout.write(
+    `${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')})\n`,
+  );
+}
+await pgPool.end();
+await clickhouse.close();

@@ -1,0 +1,45 @@
+/**
+ * Schema-apply: everything the services must hold before a role starts. The pending
+ * Postgres and ClickHouse migrations (runner.ts), the raw-events retention the config asks
+ * for (events-retention.ts), and the Kafka topics (created here, not on first use, because
+ * broker auto-creation would give `events.raw` the broker's default partition count).
+ * Idempotent and safe from several processes at once; `clickstream migrate`, `start`, the
+ * bench and the test setup all run it.
+ */
+import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import type { Config } from '../lib/config.js';
+import type { Endpoints } from '../lib/endpoints.js';
+import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
+import { connectPg } from '../lib/postgres.js';
+import { applyEventsRetention } from './events-retention.js';
+import { migrate } from './runner.js';
+
+/** Applies what is pending; resolves with the migration files applied by this call. */
+export async function applySchema(
+  config: Config,
+  endpoints: Endpoints,
+  log: (message: string) => void,
+): Promise<string[]> {
+  const target = { ...clickhouseTarget(config, endpoints), database: config.clickhouse.database };
+  const postgres = await connectPg(endpoints.databaseUrl);
+  try {
+    const { applied } = await migrate({ clickhouse: target, postgres, log });
+    const clickhouse = createClickHouse(target);
+    try {
+      const retention = await applyEventsRetention(clickhouse, {
+        days: config.clickhouse.eventsRetentionDays,
+        coldVolume: config.clickhouse.eventsColdVolume,
+      });
+      if (config.clickhouse.eventsRetentionDays !== undefined) log(`migrate: ${retention}`);
+    } finally {
+      await clickhouse.close();
+    }
+    await ensureTopics(
+      createKafka({ brokers: endpoints.kafkaBrokers, clientId: config.kafka.clientId }),
+      pipelineTopics(config),
+    );
+    return applied;
+  } finally {
+    await postgres.end();
+  }
+}
