@@ -113,7 +113,7 @@ describe('Native inserts', () => {
       const outcome = await insertRows(clickhouse, table, EVENT_NATIVE_COLUMNS, [row(1), bad, row(3)], uniqueName('t'));
       expect(outcome.inserted).toBe(2);
       expect(outcome.rejected).toEqual([
-        { row: bad, reason: 'encode_error: column event_id: not a UUID: "not-a-uuid"' },
+        { row: bad, reason: { code: 'insert_error', detail: 'column event_id: not a UUID: "not-a-uuid"' } },
       ]);
       const stored = await queryRows<{ session_id: string }>(clickhouse, `SELECT session_id FROM ${table} ORDER BY 1`);
       expect(stored.map((r) => r.session_id)).toEqual(['s1', 's3']);
