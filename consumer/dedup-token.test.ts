@@ -27,6 +27,11 @@ describe('dedupToken', () => {
     );
   });
 
+  it('names the source topic: the same offsets of another topic are another block', () => {
+    expect(dedupToken([at(3, '0')], 'events.raw')).toBe('events.raw/3:0-0');
+    expect(dedupToken([at(3, '0')], 'raw_a')).not.toBe(dedupToken([at(3, '0')], 'raw_b'));
+  });
+
   it('differs when the flush holds other offsets', () => {
     expect(dedupToken([at(0, '5'), at(0, '9')])).not.toBe(dedupToken([at(0, '5'), at(0, '10')]));
     expect(dedupToken([at(0, '5')])).not.toBe(dedupToken([at(1, '5')]));

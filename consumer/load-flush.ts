@@ -44,7 +44,7 @@ export function createFlushLoader(deps: LoadFlushDeps) {
       if (outcome.kind === 'row') rows.push(outcome.row);
       else letters.push(outcome);
     }
-    const token = dedupToken(outcomes);
+    const token = dedupToken(outcomes, deps.sourceTopic);
     const started = performance.now();
     let unknownFailures = 0;
     const result = await retryWithBackoff(
