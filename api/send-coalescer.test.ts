@@ -40,32 +40,3 @@ describe('createSendCoalescer', () => {
     await expect(coalescer.send(['3'])).resolves.toBeUndefined();
   });
 });
-
-describe('createSendCoalescer while produce requests are out', () => {
-  it('holds sends while maxInFlight batches are out, then sends what waited as one', async () => {
-    const batches: string[][] = [];
-    const done: Array<() => void> = [];
-    const coalescer = createSendCoalescer({
-      maxInFlight: 1,
-      sendBatch: (m) => {
-        batches.push(m);
-        return new Promise<void>((resolve) => done.push(resolve));
-      },
-    });
-    const first = coalescer.send(['a']);
-    await new Promise((r) => setImmediate(r));
-    const waiting = [coalescer.send(['b']), coalescer.send(['c'])];
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-    coalescer.send(['d']);
-    await new Promise((r) => setImmediate(r));
-    expect(batches).toEqual([['a']]); // b, c, d wait for the one out
-    done.shift()!();
-    await first;
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-    expect(batches).toEqual([['a'], ['b', 'c', 'd']]);
-    done.shift()!();
-    await Promise.all(waiting);
-  });
-});

@@ -1,20 +1,16 @@
 /**
- * Merges the Kafka sends of concurrent requests into one produce request. kafkajs has no
- * linger: each `producer.send` is its own produce request, and the broker handles the
- * requests of one connection one at a time, so many small sends queue behind each other.
- * Here a send waits while `maxInFlight` produce requests are out: everything that arrives
- * meanwhile goes out together as soon as one returns (up to `maxChars` of record text per
- * produce request). At low load nothing waits: a lone request is sent on the next turn; under
- * load the batches grow by themselves with the broker's latency. Each request still learns
- * whether *its* parts were acknowledged.
+ * Merges the Kafka sends of concurrent requests into one. kafkajs has no linger: each
+ * `producer.send` is its own produce request, with its own record batch and round trip.
+ * Under load many requests are in flight at once; those whose parts are ready in the same
+ * event-loop turn go out together (up to `maxChars` of record text per produce request),
+ * and each request still learns whether *its* parts were acknowledged. At low load nothing
+ * waits: a lone request is sent on the next turn, as before.
  */
 export interface CoalescerOptions {
   /** Sends one merged batch; resolves when all of it is durable. */
   sendBatch(parts: string[]): Promise<void>;
   /** Characters per merged batch: a batch is sent as soon as it holds this much. */
   maxChars?: number;
-  /** Produce requests out at once; more sends wait and are merged into the next one. */
-  maxInFlight?: number;
 }
 
 interface Waiting {
@@ -24,40 +20,24 @@ interface Waiting {
 }
 
 /** A coalescer: `send(parts)` resolves once the batch that carried `parts` is durable. */
-export function createSendCoalescer({ sendBatch, maxChars = 320 * 1024, maxInFlight = 2 }: CoalescerOptions) {
+export function createSendCoalescer({ sendBatch, maxChars = 320 * 1024 }: CoalescerOptions) {
   let queue: Waiting[] = [];
   let queued = 0;
   let scheduled = false;
-  let inFlight = 0;
 
   const flush = () => {
     const batch = queue;
     queue = [];
     queued = 0;
     if (batch.length === 0) return;
-    inFlight++;
-    sendBatch(batch.length === 1 ? batch[0]!.parts : batch.flatMap((w) => w.parts))
-      .then(
-        () => {
-          for (const w of batch) w.resolve();
-        },
-        (error: unknown) => {
-          for (const w of batch) w.reject(error);
-        },
-      )
-      .finally(() => {
-        inFlight--;
-        // What queued up while this was out goes now, as one request.
-        if (queue.length > 0 && !scheduled) schedule();
-      });
-  };
-
-  const schedule = () => {
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      if (inFlight < maxInFlight) flush();
-    });
+    sendBatch(batch.length === 1 ? batch[0]!.parts : batch.flatMap((w) => w.parts)).then(
+      () => {
+        for (const w of batch) w.resolve();
+      },
+      (error: unknown) => {
+        for (const w of batch) w.reject(error);
+      },
+    );
   };
 
   return {
@@ -70,7 +50,13 @@ export function createSendCoalescer({ sendBatch, maxChars = 320 * 1024, maxInFli
         queue.push({ parts, resolve, reject });
         queued += chars;
         if (queued >= maxChars) flush();
-        else if (!scheduled) schedule();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            flush();
+          });
+        }
       });
     },
   };
