@@ -19,7 +19,12 @@ export function createPostgresSiteResolver(
       if (hit && hit.expires > now) return hit.site;
       const record = await store.findByKey(writeKey); // rejects when Postgres is down → 503
       const site = record
-        ? { siteId: record.siteId, name: record.siteId, allowedOrigins: record.allowedOrigins }
+        ? {
+            siteId: record.siteId,
+            name: record.siteId,
+            allowedOrigins: record.allowedOrigins,
+            timezone: record.timezone,
+          }
         : null;
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(writeKey, { site, expires: now + (site ? ttlMs : negativeTtlMs) });

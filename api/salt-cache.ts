@@ -40,8 +40,8 @@ export function createSaltCache(
   };
   const refresh = async () => {
     const t = now();
-    // Every day an event received in the next refresh period could need, in any zone.
-    const days = new Set([t - DAY_MS, t, t + DAY_MS].map((ms) => saltDayOf(ms)));
+    // Every salt day an event received now could need, in any zone (UTC-12 to UTC+14).
+    const days = new Set([t - DAY_MS, t, t + DAY_MS].map((ms) => saltDayOf(ms, 'UTC')));
     await Promise.all(
       [...days].map((day) =>
         load(day).catch((error: unknown) => logger.warn({ err: error, day }, 'visitor_salt_refresh_failed')),

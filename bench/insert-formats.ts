@@ -20,7 +20,8 @@ const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
 const serverPid = Number(process.env.CLICKHOUSE_PID ?? 0);
 const config = loadConfig();
-const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config)));
+// the admin: this creates and drops a scratch table
+const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config), config.clickhouse.admin));
 
 function row(i: number): EventRow {
   const now = Date.now();
@@ -33,6 +34,7 @@ function row(i: number): EventRow {
     anonymous_id: '',
     visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
     ts: now,
+    site_date: new Date(now).toISOString().slice(0, 10),
     received_at: now,
     url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
     host: 'shop.example',

@@ -12,6 +12,7 @@ import { consumerCommand } from './commands/consumer.js';
 import { dlqCommand } from './commands/dlq.js';
 import { etlCommand } from './commands/etl.js';
 import { generateCommand } from './commands/generate.js';
+import { grafanaProvisioningCommand } from './commands/grafana-provisioning.js';
 import { migrateCommand } from './commands/migrate.js';
 import { servicesCommand } from './commands/services.js';
 import { sitesCommand } from './commands/sites.js';
@@ -28,6 +29,7 @@ const commands: Command[] = [
   backfillCommand,
   dlqCommand,
   generateCommand,
+  grafanaProvisioningCommand,
   benchCommand,
 ];
 

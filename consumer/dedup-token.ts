@@ -8,14 +8,14 @@ import type { MessageOutcome } from './outcome.js';
 
 /**
  * The insert's dedup token: the source topic, then the flush's offset range per partition,
- * `topic/p:first-last`, in partition order. The same flush retried (after a timeout whose
+ * `topic|p:first-last`, in partition order. The same flush retried (after a timeout whose
  * insert did land) gives the same token, and ClickHouse drops the block instead of loading
- * it twice. The topic is part of it because the window is per table, not per topic: without
- * it, a flush of another topic (or group of tests) at the same offsets — common since one
- * record holds a whole request, so a small flush is often `p:0-0` — would be dropped as a
- * duplicate of this one, silently.
+ * it twice. The topic is part of it because offsets are only unique within a topic: two
+ * topics (a renamed KAFKA_TOPIC_RAW, a recreated topic, or the test suite's topic per test)
+ * both start at offset 0, and without it ClickHouse would drop the second topic's first
+ * blocks as "duplicates" of the first's — events lost without an error.
  */
-export function dedupToken(outcomes: MessageOutcome[], topic?: string): string {
+export function dedupToken(outcomes: MessageOutcome[], topic: string): string {
   const ranges = new Map<number, { first: bigint; last: bigint }>();
   for (const { source } of outcomes) {
     const offset = BigInt(source.offset);
@@ -26,9 +26,6 @@ export function dedupToken(outcomes: MessageOutcome[], topic?: string): string {
       if (offset > range.last) range.last = offset;
     }
   }
-  const offsets = [...ranges.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([p, r]) => `${p}:${r.first}-${r.last}`)
-    .join(',');
-  return topic === undefined ? offsets : `${topic}/${offsets}`;
+  const parts = [...ranges.entries()].sort(([a], [b]) => a - b).map(([p, r]) => `${p}:${r.first}-${r.last}`);
+  return `${topic}|${parts.join(',')}`;
 }

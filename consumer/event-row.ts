@@ -14,6 +14,8 @@ export interface EventRow {
   visitor_id: string;
   /** Epoch milliseconds (DateTime64(3, 'UTC')). */
   ts: number;
+  /** 'YYYY-MM-DD': the date of ts in the site's zone when the event was taken (speed layer). */
+  site_date: string;
   /** Epoch milliseconds. */
   received_at: number;
   url: string;
@@ -54,6 +56,7 @@ export const EVENT_ROW_COLUMNS = [
   'anonymous_id',
   'visitor_id',
   'ts',
+  'site_date',
   'received_at',
   'url',
   'host',
@@ -98,6 +101,7 @@ export const EVENT_NATIVE_COLUMNS: ReadonlyArray<NativeColumn<EventRow>> = (
     ['anonymous_id', 'String', (r) => r.anonymous_id],
     ['visitor_id', 'String', (r) => r.visitor_id],
     ['ts', "DateTime64(3, 'UTC')", (r) => r.ts],
+    ['site_date', 'Date', (r) => r.site_date],
     ['received_at', "DateTime64(3, 'UTC')", (r) => r.received_at],
     ['url', 'String', (r) => r.url],
     ['host', 'String', (r) => r.host],

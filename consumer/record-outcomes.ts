@@ -5,7 +5,7 @@
  * that event, so `clickstream dlq replay` re-publishes only it) while its neighbours load.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { saltDayOf } from '../lib/salt-day.js';
+import { type LocalDay, saltDayOf } from '../lib/salt-day.js';
 import type { VisitorSalts } from '../lib/visitor-salts.js';
 import { type ParsedRecord, parseRawRecord, type RequestFactsV2, singleEventRecord } from '../lib/wire/index.js';
 import type { MessageOutcome, SourcePosition } from './outcome.js';
@@ -28,7 +28,8 @@ export function createRecordOutcomes(deps: ToOutcomeDeps & { salts: VisitorSalts
     });
     // Load the (usually one, usually none) salt the v1 records need before the synchronous mapping.
     const days = new Set<string>();
-    for (const { parsed } of records) if (parsed.ok && parsed.record.version === 1) days.add(v1Day(parsed.record));
+    for (const { parsed } of records)
+      if (parsed.ok && parsed.record.version === 1) days.add(v1Day(parsed.record, deps.localDay));
     const salts = new Map(await Promise.all([...days].map(async (d) => [d, await deps.salts.forDay(d)] as const)));
 
     const outcomes: MessageOutcome[] = [];
@@ -42,7 +43,7 @@ export function createRecordOutcomes(deps: ToOutcomeDeps & { salts: VisitorSalts
       for (const { reason, raw } of parsed.invalidRequests)
         outcomes.push({ kind: 'dlq', reason, source, value: JSON.stringify({ v: 2, requests: [raw] }) });
       for (const { facts, events, invalid } of parsed.requests) {
-        const ctx = requestContext(facts, source, v2 ? undefined : salts.get(v1Day(parsed)));
+        const ctx = requestContext(facts, source, v2 ? undefined : salts.get(v1Day(parsed, deps.localDay)));
         for (const event of events) {
           const outcome = toOutcome(event, ctx, deps);
           if (v2) {
@@ -67,7 +68,7 @@ export function createRecordOutcomes(deps: ToOutcomeDeps & { salts: VisitorSalts
   };
 }
 
-function v1Day(parsed: ParsedRecord): string {
+function v1Day(parsed: ParsedRecord, localDay?: LocalDay): string {
   const { facts } = parsed.requests[0]!;
-  return saltDayOf(Date.parse(facts.received_at), facts.timezone);
+  return saltDayOf(Date.parse(facts.received_at), facts.timezone, localDay);
 }

@@ -16,6 +16,7 @@ import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
 import { createRecordOutcomes } from './record-outcomes.js';
+import { createLocalDayCache } from '../lib/time-zones.js';
 import { createVisitorSalts } from '../lib/visitor-salts.js';
 
 export interface RunningConsumer {
@@ -63,6 +64,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     userAgents,
     pages,
     maxEventAgeMs: config.consumer.maxEventAgeMs,
+    localDay: createLocalDayCache(),
     salts: visitorSalts,
   });
 

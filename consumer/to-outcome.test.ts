@@ -53,8 +53,8 @@ function rowOf(m: RawEventMessageV1) {
 
 describe('saltDayOf', () => {
   it("is the UTC day the server received the event, whatever the client's clock says", () => {
-    expect(saltDayOf(Date.parse('2024-03-07T23:59:59.999Z'))).toBe('2024-03-07');
-    expect(saltDayOf(Date.parse('2024-03-08T00:00:00.000Z'))).toBe('2024-03-08');
+    expect(saltDayOf(Date.parse('2024-03-07T23:59:59.999Z'), undefined)).toBe('2024-03-07');
+    expect(saltDayOf(Date.parse('2024-03-08T00:00:00.000Z'), undefined)).toBe('2024-03-08');
   });
 });
 
@@ -151,6 +151,7 @@ describe('toOutcome', () => {
       anonymous_id: '',
       visitor_id: 'u:1001',
       ts: Date.parse('2024-03-07T12:00:05.000Z'),
+      site_date: '2024-03-07', // no zone in the message: UTC
       received_at: Date.parse('2024-03-07T12:00:10.000Z'),
       url: 'https://shop.example/catalog?foo=bar&utm_source=newsletter&utm_medium=email&gclid=abc',
       host: 'shop.example',

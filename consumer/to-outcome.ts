@@ -2,6 +2,7 @@
  * One checked event of a record → a row for clickstream.events. Everything here is pure
  * except the caches passed in; the visitor salt (v1 records only) is looked up by the caller.
  */
+import { type LocalDay, siteDayOf } from '../lib/salt-day.js';
 import { visitorId } from '../lib/visitor-id.js';
 import type { RecordEvent, RecordFacts } from '../lib/wire/index.js';
 import { correctedMs, parseIsoMs } from './enrich/event-time.js';
@@ -16,6 +17,8 @@ export interface ToOutcomeDeps {
   pages: PageCache;
   /** Oldest event time kept as sent; older ones get received_at (see enrich/event-time.ts). */
   maxEventAgeMs: number;
+  /** The local day of an instant in a zone (lib/time-zones.ts createLocalDayCache), for `site_date`. */
+  localDay?: LocalDay;
 }
 
 /** What all events of one request share, worked out once per request. */
@@ -58,6 +61,7 @@ function toRow(e: RecordEvent, ctx: RequestContext, deps: ToOutcomeDeps): EventR
   const { page, referrer_domain, channel, click_id_type, click_id } = deps.pages.get(e.url ?? '', referrer);
   const agent = deps.userAgents.parse(ua); // device_type 'bot' comes from isbot, cached with the rest
   const payload = splitPayload(e.payload);
+  const ts = correctedMs(e.created_at, ctx.skewMs, ctx.receivedMs, deps.maxEventAgeMs);
   return {
     event_id: e.event_id,
     site_id: facts.site_id,
@@ -66,7 +70,9 @@ function toRow(e: RecordEvent, ctx: RequestContext, deps: ToOutcomeDeps): EventR
     user_id: e.user_id ?? '',
     anonymous_id: e.anonymous_id ?? '',
     visitor_id: e.user_id ? `u:${e.user_id}` : visitorOf(e, ctx, ua),
-    ts: correctedMs(e.created_at, ctx.skewMs, ctx.receivedMs, deps.maxEventAgeMs),
+    ts,
+    // The date of ts in the site's zone as the record names it (UTC without one).
+    site_date: siteDayOf(ts, facts.timezone, deps.localDay),
     received_at: ctx.receivedMs,
     url: page.url,
     host: page.host,

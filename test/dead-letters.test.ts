@@ -165,7 +165,7 @@ describe('dead letters', () => {
       );
       return rows.length === 1 ? rows : undefined;
     });
-    const day = saltDayOf(Date.parse(receivedAt));
+    const day = saltDayOf(Date.parse(receivedAt), undefined);
     const salt = await withPgClient(async (pg) => {
       const { rows } = await pg.query<{ salt: Buffer }>('SELECT salt FROM clickstream.visitor_salts WHERE day = $1', [
         day,

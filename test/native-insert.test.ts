@@ -20,6 +20,7 @@ function row(i: number, over: Partial<EventRow> = {}): EventRow {
     anonymous_id: 'anon',
     visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
     ts: Date.parse('2025-06-01T12:00:00.123Z') + i,
+    site_date: '2025-06-01',
     received_at: Date.parse('2025-06-01T12:00:01.456Z'),
     url: 'https://shop.example/a?utm_source=x',
     host: 'shop.example',

@@ -15,6 +15,7 @@ import { validateBatch } from '../event-schema.js';
 import type { ApiLimits } from '../limits.js';
 import type { ApiMetrics } from '../metrics.js';
 import { saltDayOf } from '../../lib/salt-day.js';
+import { createLocalDayCache } from '../../lib/time-zones.js';
 import { visitorId } from '../../lib/visitor-id.js';
 import { encodeRequestParts, MAX_RECORD_CHARS, type RecordEvent, type RequestFactsV2 } from '../../lib/wire/index.js';
 import type { SaltSource } from '../salt-cache.js';
@@ -41,6 +42,8 @@ export interface EventsAnswer {
  * `Retry-After` when the sink rejects or does not answer within `produceTimeoutMs`.
  */
 export function postEvents({ sink, salts, limits, metrics, logger, now }: PostEventsOptions): Handler<ApiEnv> {
+  // The site's local day, remembered per zone: the salt day costs two comparisons a request.
+  const localDay = createLocalDayCache();
   return async function postEvents(c) {
     const receivedAt = now();
     const site = c.get('site');
@@ -65,7 +68,7 @@ export function postEvents({ sink, salts, limits, metrics, logger, now }: PostEv
     const ua = c.req.header('User-Agent');
     // Header size is bounded only by the server; the stored copy is bounded like any text field.
     const requestUa = ua === undefined ? null : ua.slice(0, limits.maxTextLength);
-    const salt = await saltOf(salts, saltDayOf(receivedAt), limits, logger, requestId);
+    const salt = await saltOf(salts, saltDayOf(receivedAt, site.timezone, localDay), limits, logger, requestId);
     const ip = c.get('clientIp');
     const facts: RequestFactsV2 = {
       site_id: site.siteId,
@@ -75,6 +78,7 @@ export function postEvents({ sink, salts, limits, metrics, logger, now }: PostEv
       request_id: requestId,
       // The IP goes into this hash and nowhere else: no stored byte holds it.
       visitor_hash: visitorId({ salt, siteId: site.siteId, ip, userAgent: requestUa ?? '' }),
+      timezone: site.timezone ?? 'UTC',
     };
     const events = withVisitorHashes(verdict.valid, facts, (userAgent) =>
       visitorId({ salt, siteId: site.siteId, ip, userAgent }),
