@@ -35,7 +35,7 @@ import { sdkScript } from './routes/sdk-script.js';
 import { SEGMENT_POST_PATHS, segmentRoutes } from './routes/segment/routes.js';
 import { createTokenBuckets } from './token-bucket.js';
 
-export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
+export type { ApiDeps, EventSink, SiteResolver, Site } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
@@ -57,7 +57,7 @@ const ROUTES = [
  * serve({ fetch: app.fetch, port })
  */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
-  const { sink, sites, logger, registry } = deps;
+  const { sink, sites, salts, logger, registry } = deps;
   const limits = resolveApiLimits(deps.limits);
   const now = deps.now ?? Date.now;
   const metrics = createApiMetrics(registry);
@@ -82,7 +82,11 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     cors(),
     rateLimit({ buckets: perSite, keyOf: (c) => c.get('site')?.siteId, scope: 'write key' }),
   );
-  app.post('/events', jsonBody({ maxBytes: limits.maxBodyBytes }), postEvents({ sink, limits, metrics, logger, now }));
+  app.post(
+    '/events',
+    jsonBody({ maxBytes: limits.maxBodyBytes }),
+    postEvents({ sink, salts, limits, metrics, logger, now }),
+  );
   app.all('/events', (c) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method.slice(0, 20)} is not allowed on /events: use POST`, {
       headers: { Allow: 'POST, OPTIONS' },
@@ -97,7 +101,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     perIp,
     perSite,
     trustProxy: deps.trustProxy ?? false,
-    ingest: { sink, limits: wideLimits, metrics, logger, now },
+    ingest: { sink, salts, limits: wideLimits, metrics, logger, now },
   };
   app.route('/', segmentRoutes(compat));
   app.route('/', posthogRoutes(compat));

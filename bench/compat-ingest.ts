@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from '../api/app.js';
 import type { EventSink } from '../api/deps.js';
+import { staticSalts } from '../api/salt-cache.js';
 
 const BATCHES = Number(process.argv[2] ?? 400);
 const PER_BATCH = Number(process.argv[3] ?? 20);
@@ -25,6 +26,7 @@ const sink: EventSink = { send: async () => undefined };
 const app = createApp({
   sink,
   sites: { resolve: async (key) => (key === KEY ? { siteId: 'bench', name: 'bench', allowedOrigins: ['*'] } : null) },
+  salts: staticSalts('bench-salt'),
   logger: pino({ level: 'silent' }),
   registry: new Registry(),
   limits: { rateLimit: { perKey: { burst: 1e9, perSecond: 1e9 }, perIp: { burst: 1e9, perSecond: 1e9 } } },

@@ -12,6 +12,7 @@ import type { ApiLimitsOverrides } from '../../api/limits.js';
 import { type EventSink, SinkUnavailableError } from '../../api/deps.js';
 import { createKafkaSink } from '../../api/kafka-sink.js';
 import { createPostgresSiteResolver } from '../../api/postgres-site-resolver.js';
+import { createSaltCache } from '../../api/salt-cache.js';
 import { startConsumer, type RunningConsumer } from '../../consumer/role.js';
 import type { ClickHouseClient } from '../../lib/clickhouse.js';
 import { createKafka } from '../../lib/kafka.js';
@@ -19,6 +20,7 @@ import { createLogger } from '../../lib/logger.js';
 import { createPgPool } from '../../lib/postgres.js';
 import { listen, type RunningServer } from '../../lib/role-server.js';
 import { createSiteStore } from '../../lib/sites.js';
+import { createVisitorSalts } from '../../lib/visitor-salts.js';
 import { findFreePort } from '../../local/process-control.js';
 import {
   isolatedPipelineEnv,
@@ -88,9 +90,13 @@ export async function startClientStack(): Promise<ClientStack> {
           }
         },
       };
+      // The real salts, as the api role has them: the consumer's rows then hash alike.
+      const salts = createSaltCache(createVisitorSalts(pool), { logger });
+      await salts.start();
       const app = createApp({
         sink,
         sites: createPostgresSiteResolver(createSiteStore(pool)),
+        salts,
         logger,
         registry: new Registry(),
         limits: { retryAfterSeconds: 1, ...limits },
@@ -111,6 +117,7 @@ export async function startClientStack(): Promise<ClientStack> {
       api.url = server.url;
       closers.push(async () => {
         await server.close();
+        salts.stop();
         await kafkaSink.close();
       });
       return api;

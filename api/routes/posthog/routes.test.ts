@@ -5,7 +5,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
-import type { RawEventMessage } from '../../raw-event-message.js';
 import { TEST_KEY, testDeps } from '../../../test/support/api-doubles.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
@@ -23,8 +22,8 @@ const send = (app: App, path: string, body: unknown, headers: Record<string, str
     body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', ...headers },
   });
-const sent = (sink: ReturnType<typeof setup>['sink']) =>
-  sink.messages.map((m) => JSON.parse(m.value) as RawEventMessage);
+/** What reached the sink, read back with the consumer's parser: each event with its request's facts. */
+const sent = (sink: ReturnType<typeof setup>['sink']) => sink.events.map(({ event, facts }) => ({ ...facts, event }));
 
 const capture = (over: Record<string, unknown> = {}) => ({
   event: 'Order Completed',

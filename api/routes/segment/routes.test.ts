@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
 import type { ApiDeps } from '../../deps.js';
-import type { RawEventMessage } from '../../raw-event-message.js';
 import { TEST_KEY, testDeps } from '../../../test/support/api-doubles.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 
@@ -27,8 +26,8 @@ const send = (app: App, path: string, body: unknown, headers: Record<string, str
     body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', Authorization: BASIC, ...headers },
   });
-const sent = (sink: ReturnType<typeof setup>['sink']) =>
-  sink.messages.map((m) => JSON.parse(m.value) as RawEventMessage);
+/** What reached the sink, read back with the consumer's parser: each event with its request's facts. */
+const sent = (sink: ReturnType<typeof setup>['sink']) => sink.events.map(({ event, facts }) => ({ ...facts, event }));
 
 const track = (over: Record<string, unknown> = {}) => ({
   type: 'track',
@@ -116,16 +115,19 @@ describe('Segment: accepted', () => {
   });
 
   it('context.ip feeds the visitor hash behind a trusted proxy only, and only when it is an IP', async () => {
-    const withIp = (ip: string) => track({ messageId: ip, context: { ip } });
-    for (const [trustProxy, expected] of [
-      [true, ['203.0.113.9', 'unknown']],
-      [false, ['unknown', 'unknown']],
-    ] as const) {
+    const withIp = (ip: string) => track({ userId: undefined, anonymousId: 'a1', messageId: ip, context: { ip } });
+    const hashes = async (trustProxy: boolean) => {
       const { app, sink } = setup({ trustProxy });
-      await send(app, '/v1/batch', { batch: [withIp('203.0.113.9'), withIp('not an ip')] });
-      expect(sent(sink).map((m) => m.ip)).toEqual(expected);
-      expect(JSON.stringify(sent(sink).map((m) => m.event))).not.toContain('203.0.113.9');
-    }
+      await send(app, '/v1/batch', { batch: [withIp('203.0.113.9'), withIp('203.0.113.10'), withIp('not an ip')] });
+      expect(JSON.stringify(sent(sink))).not.toContain('203.0.113');
+      return sent(sink).map((m) => m.event.visitor_hash ?? m.visitor_hash);
+    };
+    const trusted = await hashes(true);
+    // Each named IP is its own visitor; an invalid one falls back to the request's.
+    expect(new Set(trusted).size).toBe(3);
+    const untrusted = await hashes(false);
+    expect(new Set(untrusted).size).toBe(1);
+    expect(untrusted[0]).toBe(trusted[2]);
   });
 
   it("a client's retry of the same messageId gets the same event_id (stored once)", async () => {
