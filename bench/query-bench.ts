@@ -27,7 +27,7 @@ export const SEED_FUNNELS: readonly Funnel[] = [
     name: 'bench: top page to checkout',
     window_minutes: 60,
     steps: [
-      { name: 'top page', type: 'pageview', path: '/p/0' },
+      { name: 'top page', type: 'pageview', path: '/' },
       { name: 'click', type: 'click' },
       { name: 'checkout', type: 'checkout' },
     ],
