@@ -1,7 +1,8 @@
 /**
  * What the speed layer (the materialized views that keep mart_traffic_hourly and
  * mart_ctr_daily fresh) costs on the insert path, measured in one run:
- *   npx tsx bench/speed-layer-cost.ts [rows=1000000] [rounds=3]
+ *   npx tsx bench/speed-layer-cost.ts [rows=1000000] [rounds=3] [view,view...]
+ * (default: the two speed-layer views; mart_events_loaded_minutely_mv is the Pipeline's)
  * against the configured (or embedded, running) services — NOT a shared production stack:
  * it detaches the two views while it measures "without" (events inserted meanwhile by
  * anyone else miss the speed layer until the next exact build).
@@ -23,7 +24,7 @@ import { clickHouseTime as toClickHouseTime } from '../lib/time.js';
 import { servicesStatus } from '../local/services.js';
 import { readProcess } from './process-stats.js';
 
-const VIEWS = ['mart_traffic_hourly_speed_mv', 'mart_ctr_daily_speed_mv'];
+const SPEED_LAYER_VIEWS = ['mart_traffic_hourly_speed_mv', 'mart_ctr_daily_speed_mv'];
 const TYPES = ['pageview', 'impression', 'impression', 'impression', 'click', 'pageview', 'checkout'];
 
 /** A consumer-shaped row: sessions of ~8 events, half with an anonymous id. */
@@ -73,6 +74,10 @@ function row(i: number, site: string, now: Date): EventRow {
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 3);
+const VIEWS = process.argv[4]?.split(',') ?? SPEED_LAYER_VIEWS;
+for (const view of VIEWS) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(view)) throw new Error(`speed-layer-cost: "${view}" is not a view name`);
+}
 const config = loadConfig();
 const endpoints = resolveEndpoints(config);
 const clickhouse = createClickHouse(clickhouseTarget(config, endpoints, { requestTimeoutMs: 600_000 }));
@@ -106,7 +111,7 @@ async function insertPhase(views: boolean, round: number): Promise<Phase> {
 
 async function setViews(attached: boolean): Promise<void> {
   for (const view of VIEWS) {
-    // view names are the constants above
+    // view names are checked identifiers (above)
     await clickhouse.command({
       query: `${attached ? 'ATTACH' : 'DETACH'} TABLE IF ${attached ? 'NOT ' : ''}EXISTS ${view}`,
     });

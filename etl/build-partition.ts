@@ -5,7 +5,9 @@
  *  1. take the (mart, day) lock (etl/advisory-lock.ts), so builds of the same day queue;
  *  2. read the sites' time zones, empty the day's partition of the staging table and fill
  *     it with the mart's SQL;
- *  3. swap it into the mart with `ALTER TABLE mart REPLACE PARTITION day FROM staging`,
+ *  3. swap it into the mart with `ALTER TABLE mart REPLACE PARTITION day FROM staging`
+ *     (then the same for the tables a mart derives from its staging rows, e.g. the hourly
+ *     visitor states of the sessions),
  *     which ClickHouse applies atomically: readers see the old day or the new day, never
  *     a half-built one, and a rerun replaces instead of adding (no double counts).
  *     A day with no rows is dropped instead (ClickHouse refuses to REPLACE from an empty
@@ -40,11 +42,11 @@ export interface PartitionResult {
 /** Wait for each statement to finish server-side before the next (HTTP may answer early). */
 const SYNC = { wait_end_of_query: 1 } as const;
 
-async function stagedRows(clickhouse: ClickHouseClient, m: Mart, day: Day): Promise<number> {
+async function stagedRows(clickhouse: ClickHouseClient, staging: string, day: Day): Promise<number> {
   const result = await clickhouse.query({
     query: `SELECT toUInt64(sum(rows)) AS rows FROM system.parts
             WHERE database = currentDatabase() AND table = {table:String} AND partition_id = {partition:String} AND active`,
-    query_params: { table: m.staging, partition: day.replaceAll('-', '') },
+    query_params: { table: staging, partition: day.replaceAll('-', '') },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ rows: string }>();
@@ -65,27 +67,37 @@ export function speedCutoff(now: Date): Date {
 }
 
 async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, context: BuildContext): Promise<number> {
-  await clickhouse.command({
-    query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
-    query_params: { day },
-    clickhouse_settings: SYNC,
-  });
+  // the mart's table first, then the tables derived from its staging rows in the same build
+  const tables = [{ table: m.table, staging: m.staging }, ...m.derived];
+  for (const { staging } of tables) {
+    await clickhouse.command({
+      query: `ALTER TABLE ${staging} DROP PARTITION {day:Date}`,
+      query_params: { day },
+      clickhouse_settings: SYNC,
+    });
+  }
   for (const statement of m.statements(context)) {
     await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
   }
-  const rows = await stagedRows(clickhouse, m, day);
-  const swap =
-    rows > 0
-      ? `ALTER TABLE ${m.table} REPLACE PARTITION {day:Date} FROM ${m.staging}`
-      : `ALTER TABLE ${m.table} DROP PARTITION {day:Date}`;
-  await clickhouse.command({ query: swap, query_params: { day }, clickhouse_settings: SYNC });
+  let martRows = 0;
+  for (const [i, { table, staging }] of tables.entries()) {
+    const rows = await stagedRows(clickhouse, staging, day);
+    if (i === 0) martRows = rows;
+    const swap =
+      rows > 0
+        ? `ALTER TABLE ${table} REPLACE PARTITION {day:Date} FROM ${staging}`
+        : `ALTER TABLE ${table} DROP PARTITION {day:Date}`;
+    await clickhouse.command({ query: swap, query_params: { day }, clickhouse_settings: SYNC });
+  }
   // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
-  await clickhouse.command({
-    query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
-    query_params: { day },
-    clickhouse_settings: SYNC,
-  });
-  return rows;
+  for (const { staging } of tables) {
+    await clickhouse.command({
+      query: `ALTER TABLE ${staging} DROP PARTITION {day:Date}`,
+      query_params: { day },
+      clickhouse_settings: SYNC,
+    });
+  }
+  return martRows;
 }
 
 /** Rebuilds `name` for `day`. Throws (after logging the failed run) when the build fails. */

@@ -54,6 +54,11 @@ export interface Mart {
   unit: BuildUnit;
   /** Whether a speed layer (migrations/0014) covers what this build leaves after its cutoff. */
   speedLayer: boolean;
+  /**
+   * Tables filled by the same build from the mart's staging rows (its statements fill their
+   * staging twins after the mart's own), swapped in right after the mart's partition.
+   */
+  derived: ReadonlyArray<{ table: string; staging: string }>;
   /** Days read before the unit (Infinity: all raw events kept). */
   daysBefore(options: BuildOptions): number;
   /** The INSERTs that fill the staging table's partition of the unit. */
@@ -92,7 +97,11 @@ function render(sql: string, { window, options, zones, cutoff }: BuildContext): 
 function fileMart(
   name: MartName,
   unit: BuildUnit,
-  { daysBefore = () => 1, speedLayer = false }: { daysBefore?: (o: BuildOptions) => number; speedLayer?: boolean } = {},
+  {
+    daysBefore = () => 1,
+    speedLayer = false,
+    derived = [],
+  }: { daysBefore?: (o: BuildOptions) => number; speedLayer?: boolean; derived?: readonly string[] } = {},
 ): Mart {
   return {
     name,
@@ -100,14 +109,17 @@ function fileMart(
     staging: `mart_${name}_staging`,
     unit,
     speedLayer,
+    derived: derived.map((d) => ({ table: `mart_${d}`, staging: `mart_${d}_staging` })),
     daysBefore,
-    statements: (context) => [render(martSql(name), context)],
+    statements: (context) => [name, ...derived].map((file) => render(martSql(file), context)),
   };
 }
 
 const marts: Record<MartName, Mart> = {
   traffic_hourly: fileMart('traffic_hourly', 'utc_day', { speedLayer: true }),
-  sessions: fileMart('sessions', 'local_day'),
+  // per site and UTC hour, the distinct visitors of the sessions started in it (uniqExact
+  // states): Overview merges a few hundred of them instead of reading every session
+  sessions: fileMart('sessions', 'local_day', { derived: ['visitors_hourly'] }),
   ctr_daily: fileMart('ctr_daily', 'local_day', { speedLayer: true }),
   pages_daily: fileMart('pages_daily', 'local_day'),
   sources_daily: fileMart('sources_daily', 'local_day'),
@@ -122,6 +134,7 @@ const marts: Record<MartName, Mart> = {
     staging: 'mart_funnel_daily_staging',
     unit: 'local_day',
     speedLayer: false,
+    derived: [],
     daysBefore: () => 1,
     statements: (context) =>
       context.options.funnels.map((funnel) => {
