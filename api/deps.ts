@@ -7,8 +7,10 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { ReadinessReport } from '../lib/readiness.js';
 import type { ApiLimitsOverrides } from './limits.js';
 import type { SdkScript } from './sdk-script.js';
+import type { Refusal } from './sink-guard.js';
 
 /** One Kafka message as the API hands it to the sink: `key` picks the partition. */
 export interface SinkMessage {
@@ -33,7 +35,7 @@ export interface EventSink {
  * error) to `503` + `Retry-After`: none of them is the client's fault.
  */
 export class SinkUnavailableError extends Error {
-  override readonly name = 'SinkUnavailableError';
+  override readonly name: string = 'SinkUnavailableError';
 
   constructor(message = 'event sink unavailable', options?: { cause?: unknown }) {
     super(message, options);
@@ -69,8 +71,13 @@ export interface ApiDeps {
   logger: Logger;
   /** Metrics are registered here; the api role serves this registry on its own metrics address. */
   registry: Registry;
-  /** `/readyz` answers 200 when this resolves true (e.g. the producer is connected). */
-  isReady?: () => Promise<boolean>;
+  /** `/readyz`: 200 when the report says ready, else 503 naming the failing dependency. */
+  readiness?: () => Promise<ReadinessReport>;
+  /**
+   * Whether the sink takes new work (`SinkGuard.admission`); when it refuses, POST /events
+   * answers 503 before its body is read. Absent: every request goes to the sink.
+   */
+  sinkAdmission?: () => Refusal;
   /** Overrides of the limits in limits.ts; nested `rateLimit` objects are merged too. */
   limits?: ApiLimitsOverrides;
   /**

@@ -45,8 +45,15 @@ export interface ApiLimits {
   produceTimeoutMs: number;
   /** How long a write-key lookup may take before the API answers 503. */
   resolveTimeoutMs: number;
-  /** `Retry-After` seconds on a 503 (sink or site lookup unavailable). */
+  /** `Retry-After` seconds on a 503 (sink or site lookup unavailable); answers spread it ±50 %. */
   retryAfterSeconds: number;
+  /**
+   * Sends to the sink not settled yet, counting those a request gave up on (kafkajs cannot
+   * cancel a send). Past this, POST /events is answered 503 `sink_busy` before its body is read.
+   */
+  maxPendingSends: number;
+  /** Bytes of events held by those sends; a send that would pass it is refused with 503. */
+  maxPendingBytes: number;
   rateLimit: {
     /** Per write key (i.e. per site), counted in requests. */
     perKey: TokenBucketLimit;
@@ -84,6 +91,8 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   produceTimeoutMs: 2000,
   resolveTimeoutMs: 2000,
   retryAfterSeconds: 5,
+  maxPendingSends: 1000,
+  maxPendingBytes: 32 * MiB,
   rateLimit: Object.freeze({
     perKey: Object.freeze({ burst: 2000, perSecond: 500 }),
     perIp: Object.freeze({ burst: 200, perSecond: 50 }),

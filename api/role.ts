@@ -10,10 +10,15 @@ import { createPgPool } from '../lib/postgres.js';
 import { listen, type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createSiteStore } from '../lib/sites.js';
 import { createApp } from './app.js';
+import type { SinkMessage } from './deps.js';
+import { createKafkaProbe } from './kafka-probe.js';
 import { createKafkaSink } from './kafka-sink.js';
+import { resolveApiLimits } from './limits.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
 import { loadDemoPage } from './routes/demo.js';
 import { buildSdkScript } from './sdk-script.js';
+import { createSinkGuard } from './sink-guard.js';
+import { createSinkHealth } from './sink-health.js';
 
 export interface ApiRoleOptions {
   /** Serve the demo shop at `/demo`, posting with this write key (`clickstream start` does). */
@@ -36,6 +41,21 @@ export async function startApi(
 ): Promise<RunningApi> {
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
   const sink = createKafkaSink(kafka, config.kafka.topicRaw);
+  const limits = resolveApiLimits(config.api.limits);
+  const probe = createKafkaProbe(kafka, config.kafka.topicRaw);
+  const health = createSinkHealth({
+    probe: probe.check,
+    onChange: (state, detail) =>
+      state === 'up' ? logger.info({ detail }, 'sink_available') : logger.warn({ detail }, 'sink_unavailable_detected'),
+  });
+  const guard = createSinkGuard<SinkMessage>({
+    sink,
+    health,
+    maxPendingSends: limits.maxPendingSends,
+    maxPendingBytes: limits.maxPendingBytes,
+    produceTimeoutMs: limits.produceTimeoutMs,
+    sizeOf: (message) => message.value.length,
+  });
   const pool = createPgPool(endpoints.databaseUrl, (error) =>
     logger.warn({ err: error }, 'postgres_idle_client_error'),
   );
@@ -47,12 +67,22 @@ export async function startApi(
   const demoPage = demoWriteKey === undefined ? undefined : await loadDemoPage(demoWriteKey);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
+  const sites = createPostgresSiteResolver(createSiteStore(pool), { staleMs: config.api.siteCacheStaleMs });
   const app = createApp({
-    sink,
-    sites: createPostgresSiteResolver(createSiteStore(pool)),
+    sink: guard,
+    sinkAdmission: guard.admission,
+    sites,
     logger,
     registry,
-    isReady: () => sink.isReady(),
+    // Ready = the sink takes writes. Postgres alone does not decide: every replica shares
+    // it, and known keys are served from the cache while it is away.
+    readiness: async () => ({
+      ready: health.state === 'up',
+      dependencies: {
+        kafka: { ...health.status(), pendingSends: guard.pendingSends, pendingBytes: guard.pendingBytes },
+        postgres: sites.status(),
+      },
+    }),
     limits: config.api.limits,
     trustProxy: config.api.trustProxy,
     sdkScript,
@@ -61,18 +91,19 @@ export async function startApi(
 
   // Not fatal when Kafka is down at start: requests get 503 until it is back.
   await sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start'));
+  health.start();
 
   const metrics = await startOpsServer(
     { role: 'api', host: config.api.metricsHost, port: config.api.metricsPort, portVariable: 'API_METRICS_PORT' },
     { registry, isHealthy: () => true },
   );
-  const server = await listen(app.fetch, {
-    role: 'api',
-    host: config.api.host,
-    port: config.api.port,
-    portVariable: 'API_PORT',
-  }).catch(async (error: unknown) => {
-    await metrics.close();
+  const server = await listen(
+    app.fetch,
+    { role: 'api', host: config.api.host, port: config.api.port, portVariable: 'API_PORT' },
+    config.api.http,
+  ).catch(async (error: unknown) => {
+    health.stop();
+    await Promise.all([metrics.close(), probe.close(), sink.close().catch(() => {}), pool.end()]);
     throw error;
   });
   logger.info({ url: server.url, metricsUrl: metrics.url }, 'api_started');
@@ -83,6 +114,8 @@ export async function startApi(
     async stop() {
       logger.info('api_stopping');
       await server.close();
+      health.stop();
+      await probe.close();
       await sink.close().catch((error) => logger.warn({ err: error }, 'producer_close_failed'));
       await metrics.close();
       await pool.end();

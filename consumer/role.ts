@@ -16,6 +16,8 @@ import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
 import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
+import { createConsumerReadiness } from './readiness.js';
+import { loadSalts } from './salt-wait.js';
 import { createVisitorSalts } from './visitor-salts.js';
 
 export interface RunningConsumer {
@@ -40,6 +42,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
   const visitorSalts = createVisitorSalts(pool);
   const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
   const shutdown = new AbortController();
+  const readiness = createConsumerReadiness();
 
   const loadFlush = createFlushLoader({
     clickhouse,
@@ -50,6 +53,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     metrics,
     logger,
     signal: shutdown.signal,
+    readiness,
   });
   const buffer = createFlushBuffer<MessageOutcome>({
     flushRows: config.consumer.flushRows,
@@ -60,7 +64,10 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
   });
 
   const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
-  const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
+  const toOutcomes = async (
+    batch: EachBatchPayload['batch'],
+    heartbeat: () => Promise<void>,
+  ): Promise<MessageOutcome[]> => {
     const parsed = batch.messages.map((m) => {
       const result = parseRawMessage(m.value);
       return {
@@ -69,9 +76,20 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
         day: result.ok ? saltDay(result.message) : '',
       };
     });
-    // Load the (usually one) salt this batch needs before the synchronous mapping.
+    // Load the (usually one) salt this batch needs before the synchronous mapping; while
+    // Postgres is away, wait (see salt-wait.ts).
     const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
-    const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
+    const salts = await loadSalts(days, {
+      salts: visitorSalts,
+      heartbeat,
+      signal: shutdown.signal,
+      onWaiting: (error, attempt) => {
+        readiness.saltWaiting(error);
+        if (error === undefined) logger.info({ partition: batch.partition }, 'visitor_salt_loaded_after_wait');
+        else if (attempt === 1 || attempt % 30 === 0)
+          logger.warn({ err: error, attempt, partition: batch.partition }, 'visitor_salt_unavailable_waiting');
+      },
+    });
     return parsed.map(
       ({ source, result, day }): MessageOutcome =>
         result.ok
@@ -90,6 +108,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     maxPendingRows: 2 * config.consumer.flushRows,
     buffer,
     toOutcomes,
+    readiness,
     metrics,
     logger,
   });
@@ -98,6 +117,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     { role: 'consumer', host: config.consumer.host, port: config.consumer.port, portVariable: 'CONSUMER_PORT' },
     {
       isHealthy: () => loop.isHealthy(),
+      readiness: () => readiness.report(),
       registry: metrics.registry,
       beforeScrape: () => {
         const { hits, misses } = userAgents.stats();

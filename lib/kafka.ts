@@ -4,6 +4,7 @@
  */
 import { Kafka, logLevel as KafkaLogLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
+import { createWarningSummary } from './log-summary.js';
 import type { Logger } from './logger.js';
 
 export function createKafka(options: {
@@ -13,6 +14,8 @@ export function createKafka(options: {
   connectionTimeout?: number;
 }): Kafka {
   const { logger } = options;
+  // While a broker is down every retry of every client logs the same line: collapsed.
+  const warnings = logger ? createWarningSummary(logger) : undefined;
   return new Kafka({
     brokers: [...options.brokers],
     clientId: options.clientId,
@@ -20,13 +23,13 @@ export function createKafka(options: {
     // Without a logger we are probing (readiness checks): connection refusals are expected.
     logLevel: logger ? KafkaLogLevel.WARN : KafkaLogLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
-      if (!logger) return;
+      if (!logger || !warnings) return;
       const { message, ...fields } = entry.log;
       const line = { kafkajs: entry.namespace, ...fields };
       // kafkajs logs as ERROR what it then retries by itself (e.g. "group coordinator not
       // available" while a fresh broker creates __consumer_offsets). Failures that matter
       // reach our code as rejected promises and are logged there as errors.
-      if (entry.level <= KafkaLogLevel.WARN) logger.warn(line, message);
+      if (entry.level <= KafkaLogLevel.WARN) warnings.warn(`${entry.namespace}:${message}`, line, message);
       else logger.debug(line, message);
     },
   });

@@ -6,11 +6,12 @@
  * so the site and the parsed body are on the context.
  */
 import type { Handler } from 'hono';
-import type { Logger } from 'pino';
+import type { WarningSummary } from '../../lib/log-summary.js';
 import { withDeadline } from '../deadline.js';
 import type { EventSink } from '../deps.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
+import { SinkBusyError } from '../sink-guard.js';
 import { validateBatch } from '../event-schema.js';
 import type { ApiLimits } from '../limits.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -21,7 +22,10 @@ export interface PostEventsOptions {
   sink: EventSink;
   limits: ApiLimits;
   metrics: ApiMetrics;
-  logger: Logger;
+  /** Sink failures come in storms (one per request during an outage): collapsed. */
+  warnings: WarningSummary;
+  /** `Retry-After` of a 503 (spread, so refused clients do not return together). */
+  retryAfterSeconds: () => number;
   now: () => number;
 }
 
@@ -36,7 +40,14 @@ export interface EventsAnswer {
  * (with the per-event `rejected` list) when nothing is valid; 503 `sink_unavailable` +
  * `Retry-After` when the sink rejects or does not answer within `produceTimeoutMs`.
  */
-export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOptions): Handler<ApiEnv> {
+export function postEvents({
+  sink,
+  limits,
+  metrics,
+  warnings,
+  retryAfterSeconds,
+  now,
+}: PostEventsOptions): Handler<ApiEnv> {
   return async function postEvents(c) {
     const receivedAt = now();
     const site = c.get('site');
@@ -76,13 +87,18 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
       limits.produceTimeoutMs,
       (err) => {
         // The send lost the race and failed later: the client already has its 503.
-        logger.warn({ err, request_id: requestId }, 'sink_send_failed_after_timeout');
+        warnings.warn(
+          'sink_send_failed_after_timeout',
+          { err, request_id: requestId },
+          'sink_send_failed_after_timeout',
+        );
       },
     );
     stopTimer({ outcome: sent.kind });
     if (sent.kind !== 'ok') {
       metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, messages.length);
-      logger.warn(
+      warnings.warn(
+        `sink_unavailable:${sent.kind}`,
         {
           request_id: requestId,
           site_id: site.siteId,
@@ -92,12 +108,15 @@ export function postEvents({ sink, limits, metrics, logger, now }: PostEventsOpt
         },
         'sink_unavailable',
       );
+      const busy = sent.kind === 'error' && sent.error instanceof SinkBusyError;
       const message =
         sent.kind === 'timeout'
           ? `the event store did not acknowledge within ${limits.produceTimeoutMs} ms; the events may or may not be stored, resending them with the same event_id is safe`
-          : 'the event store is unavailable; nothing was accepted, retry later';
-      throw new ApiError(503, 'sink_unavailable', message, {
-        headers: { 'Retry-After': String(limits.retryAfterSeconds) },
+          : busy
+            ? `${(sent.error as Error).message}; nothing was accepted, retry later`
+            : 'the event store is unavailable; nothing was accepted, retry later';
+      throw new ApiError(503, busy ? 'sink_busy' : 'sink_unavailable', message, {
+        headers: { 'Retry-After': String(retryAfterSeconds()) },
       });
     }
     metrics.eventsAccepted.inc(messages.length);

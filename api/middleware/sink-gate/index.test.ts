@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_KEY, testDeps } from '../../../test/support/api-doubles.js';
+import { createApp } from '../../app.js';
+import type { Refusal } from '../../sink-guard.js';
+
+/** A request body that records whether anyone read it. */
+function watchedBody(text: string) {
+  const watch = { read: false };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        watch.read = true;
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 }, // pulled only when someone reads, not on construction
+  );
+  return { body, watch };
+}
+
+function post(app: ReturnType<typeof createApp>, body: ReadableStream<Uint8Array> | string, method = 'POST') {
+  return app.request('/events', {
+    method,
+    body: method === 'POST' ? body : null,
+    headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, Origin: 'https://shop.example' },
+    duplex: 'half', // undici needs it for a stream body
+  });
+}
+
+describe('sinkGate() in the app', () => {
+  it('answers 503 sink_unavailable + a spread Retry-After while the sink is down, without reading the body', async () => {
+    let refusal: Refusal = { code: 'sink_down', message: 'the event store is unavailable (probe failed)' };
+    const deps = testDeps({ sinkAdmission: () => refusal });
+    const app = createApp(deps);
+    const retryAfters = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      // Not even JSON: a 400 would mean the body was parsed before the refusal.
+      const { body, watch } = watchedBody('not json at all');
+      const res = await post(app, body);
+      expect(res.status).toBe(503);
+      expect(watch.read).toBe(false);
+      expect(await res.json()).toMatchObject({ error: 'sink_unavailable' });
+      expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
+      retryAfters.add(res.headers.get('Retry-After')!);
+    }
+    expect(retryAfters.size).toBeGreaterThan(1);
+    for (const s of retryAfters) expect(Number(s)).toBeGreaterThanOrEqual(3);
+    expect(deps.sink.sends).toHaveLength(0);
+    expect(await deps.registry.metrics()).toContain('clickstream_api_requests_shed_total{reason="sink_down"} 40');
+
+    refusal = null;
+    const res = await post(app, JSON.stringify([{ type: 'click' }]));
+    expect(res.status).toBe(202);
+  });
+
+  it('answers 503 sink_busy while too many sends are in flight', async () => {
+    const app = createApp(testDeps({ sinkAdmission: () => ({ code: 'sink_busy', message: '1000 writes in flight' }) }));
+    const res = await post(app, JSON.stringify([{ type: 'click' }]));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'sink_busy', message: expect.stringContaining('1000 writes') });
+  });
+
+  it('lets CORS preflights through (the browser posts later, when the sink may be back)', async () => {
+    const app = createApp(testDeps({ sinkAdmission: () => ({ code: 'sink_down', message: 'down' }) }));
+    const res = await app.request(`/events?key=${TEST_KEY}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+  });
+});
