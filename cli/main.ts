@@ -10,6 +10,7 @@ import { backfillCommand } from './commands/backfill.js';
 import { benchCommand } from './commands/bench.js';
 import { consumerCommand } from './commands/consumer.js';
 import { dlqCommand } from './commands/dlq.js';
+import { eraseCommand } from './commands/erase.js';
 import { etlCommand } from './commands/etl.js';
 import { generateCommand } from './commands/generate.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -27,6 +28,7 @@ const commands: Command[] = [
   etlCommand,
   backfillCommand,
   dlqCommand,
+  eraseCommand,
   generateCommand,
   benchCommand,
 ];

@@ -33,6 +33,8 @@ export interface Mart {
   name: MartName;
   table: string;
   staging: string;
+  /** Days read before the built day (what a rebuild after an erasure must cover). */
+  daysBefore(options: BuildOptions): number;
   /** The INSERTs that fill the staging table's partition of `day`. */
   statements(day: Day, options: BuildOptions): Statement[];
 }
@@ -59,6 +61,7 @@ function fileMart(name: MartName, daysBefore: (options: BuildOptions) => number 
     name,
     table: `mart_${name}`,
     staging: `mart_${name}_staging`,
+    daysBefore,
     statements: (day, options) => [{ query: martSql(name), params: commonParams(day, options, daysBefore(options)) }],
   };
 }
@@ -77,6 +80,7 @@ const marts: Record<MartName, Mart> = {
     name: 'funnel_daily',
     table: 'mart_funnel_daily',
     staging: 'mart_funnel_daily_staging',
+    daysBefore: () => 1,
     statements: (day, options) =>
       options.funnels.map((funnel) => {
         const { query, params } = funnelStatement(funnel);

@@ -12,6 +12,8 @@ export interface FixtureEvent {
   type: string;
   ts: string;
   session_id?: string;
+  user_id?: string;
+  anonymous_id?: string;
   visitor_id?: string;
   path?: string;
   element_id?: string;
