@@ -18,7 +18,11 @@ interface Waiting<M> {
   reject(error: unknown): void;
 }
 
-export function createSendCoalescer<M>({ sendBatch, maxMessages = 5000 }: CoalescerOptions<M>) {
+// 1000, not more: kafkajs puts a produce request's messages for one partition into one
+// record batch, which the broker refuses whole past message.max.bytes (1 MiB). After an
+// outage the clients' retries arrive together and merged sends of 5000 events (~4 MB) were
+// refused again and again (MESSAGE_TOO_LARGE), so the API could not recover.
+export function createSendCoalescer<M>({ sendBatch, maxMessages = 1000 }: CoalescerOptions<M>) {
   let queue: Waiting<M>[] = [];
   let queued = 0;
   let scheduled = false;

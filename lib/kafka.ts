@@ -20,6 +20,10 @@ export function createKafka(options: {
     brokers: [...options.brokers],
     clientId: options.clientId,
     connectionTimeout: options.connectionTimeout ?? 3000,
+    // Connections to the cluster: kafkajs's default backoff grows to 30 s between attempts;
+    // after a broker restart that alone kept a consumer idle for up to 30 s (it restarts
+    // after the last backoff). Capped at 2 s, a returning broker is used within 2 s.
+    retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: 5 },
     // Without a logger we are probing (readiness checks): connection refusals are expected.
     logLevel: logger ? KafkaLogLevel.WARN : KafkaLogLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
