@@ -74,6 +74,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
       ? [
           sinkGate({
             admission: sinkAdmission,
+            maxInFlight: limits.maxPendingSends,
             retryAfterSeconds,
             onRefused: (code) => metrics.requestsShed.inc({ reason: code }),
           }),

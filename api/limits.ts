@@ -48,8 +48,10 @@ export interface ApiLimits {
   /** `Retry-After` seconds on a 503 (sink or site lookup unavailable); answers spread it ±50 %. */
   retryAfterSeconds: number;
   /**
-   * Sends to the sink not settled yet, counting those a request gave up on (kafkajs cannot
-   * cancel a send). Past this, POST /events is answered 503 `sink_busy` before its body is read.
+   * POSTs being handled at once, and (separately) sends to the sink not settled yet,
+   * counting those a request gave up on (kafkajs cannot cancel a send). Past either, POST
+   * /events is answered 503 `sink_busy` before its body is read: each holds a body and its
+   * parsed events, so this is what bounds memory when clients return together.
    */
   maxPendingSends: number;
   /** Bytes of events held by those sends; a send that would pass it is refused with 503. */
@@ -91,7 +93,7 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   produceTimeoutMs: 2000,
   resolveTimeoutMs: 2000,
   retryAfterSeconds: 5,
-  maxPendingSends: 1000,
+  maxPendingSends: 256,
   maxPendingBytes: 32 * MiB,
   rateLimit: Object.freeze({
     perKey: Object.freeze({ burst: 2000, perSecond: 500 }),

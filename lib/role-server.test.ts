@@ -102,6 +102,45 @@ describe('listen with limits: slow clients are cut off', () => {
     }
   });
 
+  it.each([
+    ['sends nothing', '', limits.headersTimeoutMs],
+    ['stops in the middle of its headers', 'POST / HTTP/1.1\r\nHost: x\r\n', limits.headersTimeoutMs],
+    [
+      'stops in the middle of its body',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc',
+      limits.requestTimeoutMs,
+    ],
+  ])('closes a client that %s with a 408', async (_name, sent, limit) => {
+    const port = await findFreePort();
+    const server = await listen(echo, { role: 'api', host: '127.0.0.1', port, portVariable: 'API_PORT' }, limits);
+    try {
+      const client = rawClient(port);
+      if (sent) client.socket.write(sent);
+      await client.closed;
+      expect(client.state.answer).toMatch(/^HTTP\/1.1 408/);
+      expect(client.state.closedAfterMs).toBeGreaterThanOrEqual(limit - 50);
+      expect(client.state.closedAfterMs).toBeLessThan(limit + 3000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives a keep-alive connection the idle allowance plus the limits for its next request', async () => {
+    const port = await findFreePort();
+    const server = await listen(echo, { role: 'api', host: '127.0.0.1', port, portVariable: 'API_PORT' }, limits);
+    try {
+      const client = rawClient(port);
+      client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(client.state.answer).toMatch(/^HTTP\/1.1 200/);
+      client.socket.write('POST / HTTP/1.1\r\nHost: x\r\n'); // the next request, then quiet
+      await client.closed;
+      expect(client.state.closedAfterMs).toBeLessThan(limits.keepAliveTimeoutMs + limits.headersTimeoutMs + 3000);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('closes connections beyond maxConnections on arrival; the ones it holds still work', async () => {
     const port = await findFreePort();
     const server = await listen(

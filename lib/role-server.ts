@@ -40,9 +40,9 @@ export interface RunningServer {
 
 /**
  * Serves `fetch` on the address; resolves once it listens. With `limits`, slow clients are
- * cut off: without them Node waits 300 s for a request, forever for an idle connection,
- * and checks the timeouts only every 30 s; a few thousand trickling connections would then
- * hold the server's memory and file descriptors.
+ * cut off and connections are capped: without them Node waits 300 s for a request, checks
+ * only every 30 s, and a few thousand slow connections hold the server's memory and file
+ * descriptors.
  * @throws "<role>: cannot listen on host:port (EADDRINUSE); set <portVariable>".
  */
 export async function listen(

@@ -61,6 +61,27 @@ describe('sinkGate() in the app', () => {
     expect(await res.json()).toMatchObject({ error: 'sink_busy', message: expect.stringContaining('1000 writes') });
   });
 
+  it('answers 503 sink_busy past maxPendingSends requests in flight, and lets the next one in once one ends', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const deps = testDeps({ sinkAdmission: () => null, limits: { maxPendingSends: 2 } });
+    const sendOk = deps.sink.send.bind(deps.sink);
+    deps.sink.send = async (m) => {
+      await held;
+      return sendOk(m);
+    };
+    const app = createApp(deps);
+    const body = JSON.stringify([{ type: 'click' }]);
+    const first = [post(app, body), post(app, body)];
+    await new Promise((r) => setTimeout(r, 20));
+    const refused = await post(app, body);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ error: 'sink_busy', message: expect.stringContaining('2 requests') });
+    release();
+    expect((await Promise.all(first)).map((r) => r.status)).toEqual([202, 202]);
+    expect((await post(app, body)).status).toBe(202);
+  });
+
   it('lets CORS preflights through (the browser posts later, when the sink may be back)', async () => {
     const app = createApp(testDeps({ sinkAdmission: () => ({ code: 'sink_down', message: 'down' }) }));
     const res = await app.request(`/events?key=${TEST_KEY}`, {

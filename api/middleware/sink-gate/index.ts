@@ -15,6 +15,12 @@ import type { Refusal } from '../../sink-guard.js';
 export interface SinkGateOptions {
   /** Whether the sink takes new work now (`SinkGuard.admission`). */
   admission: () => Refusal;
+  /**
+   * POSTs being handled at once (body read, parsed, sent); more are refused with 503
+   * `sink_busy`. Each holds its body and parsed events: this bounds the API's memory when
+   * clients come back together after an outage.
+   */
+  maxInFlight: number;
   /** Seconds for `Retry-After` (spread, so refused clients do not return together). */
   retryAfterSeconds: () => number;
   /** Told of each refusal (metrics, collapsed warnings). */
@@ -25,11 +31,26 @@ export interface SinkGateOptions {
  * 503 `sink_unavailable` (sink down) or `sink_busy` (too much in flight) + `Retry-After`;
  * other methods (a CORS preflight) pass.
  */
-export function sinkGate({ admission, retryAfterSeconds, onRefused }: SinkGateOptions): MiddlewareHandler<ApiEnv> {
+export function sinkGate({
+  admission,
+  maxInFlight,
+  retryAfterSeconds,
+  onRefused,
+}: SinkGateOptions): MiddlewareHandler<ApiEnv> {
+  let inFlight = 0;
   return async function sinkGate(c, next) {
     if (c.req.method !== 'POST') return next();
-    const refusal = admission();
-    if (refusal === null) return next();
+    const refusal: Refusal =
+      admission() ??
+      (inFlight >= maxInFlight ? { code: 'sink_busy', message: `${inFlight} requests are being handled` } : null);
+    if (refusal === null) {
+      inFlight++;
+      try {
+        return await next();
+      } finally {
+        inFlight--;
+      }
+    }
     onRefused?.(refusal.code);
     const retryAfter = retryAfterSeconds();
     throw new ApiError(
