@@ -8,6 +8,7 @@ import { wantsStackTraces } from './context.js';
 import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
 import { benchCommand } from './commands/bench.js';
+import { chaosCommand } from './commands/chaos.js';
 import { consumerCommand } from './commands/consumer.js';
 import { dlqCommand } from './commands/dlq.js';
 import { eraseCommand } from './commands/erase.js';
@@ -31,6 +32,7 @@ const commands: Command[] = [
   eraseCommand,
   generateCommand,
   benchCommand,
+  chaosCommand,
 ];
 
 function mainHelp(): string {
