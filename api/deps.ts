@@ -51,6 +51,8 @@ export interface Site {
    * any origin. Requests without an `Origin` header (server-to-server) are always allowed.
    */
   allowedOrigins: string[];
+  /** IANA zone the site counts its days in (absent: UTC); decides the visitor salt's day. */
+  timezone?: string;
 }
 
 /**

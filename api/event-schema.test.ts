@@ -55,6 +55,8 @@ describe('event schema', () => {
     ['an infinite value deep in payload', { payload: { cart: [{ qty: -Infinity }] } }, ['payload.cart.0.qty']],
     ['an infinite unknown top-level field', { weight: Infinity }, ['weight']],
     ['several problems at once', { type: 1, url: 5 }, ['type', 'url']],
+    ['identify without user_id', { type: 'identify', anonymous_id: 'a1' }, ['user_id']],
+    ['identify without either id', { type: 'identify' }, ['user_id', 'anonymous_id']],
   ])('rejects %s at its path', (_name, over, paths) => {
     expect(pathsOf(over)).toEqual(paths);
   });
@@ -70,6 +72,13 @@ describe('event schema', () => {
       event_id: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
       created_at: '2025-06-01T11:30:00.500Z',
     });
+  });
+
+  it('takes an identify event with both ids', () => {
+    const verdict = one({ type: 'identify', user_id: 7, anonymous_id: 'a1' });
+    expect(verdict.rejected).toEqual([]);
+    expect(verdict.valid[0]?.event).toMatchObject({ type: 'identify', user_id: '7', anonymous_id: 'a1' });
+    expect(one({ type: 'identify', anonymous_id: 'a1' }).rejected[0]?.reason).toBe('invalid_identify');
   });
 
   it('makes an event_id when there is none, distinct per event', () => {

@@ -10,6 +10,13 @@ import { ApiError } from './errors.js';
 import { measureJson } from './json-measure.js';
 import type { ApiLimits } from './limits.js';
 
+/**
+ * The identity link: `{"type": "identify", "user_id": ..., "anonymous_id": ...}` says this
+ * anonymous id is that user. The marts use it to count one person across devices; it is
+ * not activity.
+ */
+export const IDENTIFY_TYPE = 'identify';
+
 /** The built-in event types; any other `type` must match {@link CUSTOM_EVENT_TYPE}. */
 export const KNOWN_EVENT_TYPES = ['pageview', 'impression', 'click'] as const;
 
@@ -252,6 +259,21 @@ function validateEvent(schema: EventSchema, raw: unknown, limits: ApiLimits, now
           ? `is nested deeper than ${limits.maxPayloadDepth} levels`
           : `is larger than ${limits.maxPayloadBytes} bytes as JSON`;
       return { errors: [{ path: name, message }], reason: `${name}_${size.reason}` };
+    }
+  }
+
+  // An identify event is the identity link the marts stitch persons with: without both ids
+  // it links nothing, and accepting it would hide the client's mistake.
+  if (e.type === IDENTIFY_TYPE) {
+    const missing = (['user_id', 'anonymous_id'] as const).filter((k) => e[k] == null);
+    if (missing.length > 0) {
+      return {
+        errors: missing.map((k) => ({
+          path: k,
+          message: `an identify event links anonymous_id to user_id: ${k} is required`,
+        })),
+        reason: 'invalid_identify',
+      };
     }
   }
 

@@ -15,7 +15,16 @@ function fakeStore(keys: Record<string, string>) {
       if (store.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       const siteId = store.keys[key];
       return siteId
-        ? { siteId, keyPrefix: key.slice(0, 8), allowedOrigins: ['*'], createdAt: new Date(0), revokedAt: null }
+        ? {
+            siteId,
+            keyPrefix: key.slice(0, 8),
+            allowedOrigins: ['*'],
+            timezone: 'UTC',
+            createdAt: new Date(0),
+            revokedAt: null,
+            previousKeyPrefix: null,
+            previousKeyExpiresAt: null,
+          }
         : null;
     },
   };
@@ -32,7 +41,7 @@ describe('createPostgresSiteResolver', () => {
     const store = fakeStore({ good: 'shop' });
     const time = clock();
     const sites = createPostgresSiteResolver(store, { ttlMs: 5000, now: time.now });
-    expect((await sites.resolve('good'))?.siteId).toBe('shop');
+    expect(await sites.resolve('good')).toMatchObject({ siteId: 'shop', timezone: 'UTC' });
     time.t += 4000;
     await sites.resolve('good');
     expect(store.lookups).toBe(1);

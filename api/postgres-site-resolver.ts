@@ -110,7 +110,12 @@ export function createPostgresSiteResolver(
       }
       failedAt = undefined;
       const site = record
-        ? { siteId: record.siteId, name: record.siteId, allowedOrigins: record.allowedOrigins }
+        ? {
+            siteId: record.siteId,
+            name: record.siteId,
+            allowedOrigins: record.allowedOrigins,
+            timezone: record.timezone,
+          }
         : null;
       remember(writeKey, { site, confirmedAt: now() });
       return site;

@@ -34,6 +34,12 @@ export interface RawEventMessage {
   request_ua: string | null;
   /** The request id, as in the API's `X-Request-Id` answer and log lines. */
   request_id: string;
+  /**
+   * The site's IANA time zone when the API took the event (added within v1: absent in
+   * older messages, which means UTC). The consumer picks the visitor salt of the site's
+   * local day and stamps the event's local date with it.
+   */
+  timezone?: string;
 }
 
 /** Server facts shared by all events of one request. */
@@ -52,6 +58,7 @@ export function toRawEventMessage(event: ValidatedEvent, facts: RequestFacts): {
     ip: facts.ip,
     request_ua: facts.request_ua,
     request_id: facts.request_id,
+    ...(facts.timezone ? { timezone: facts.timezone } : {}),
   };
   const visitor = event.session_id ?? event.anonymous_id ?? event.user_id ?? facts.ip;
   return { key: `${facts.site_id}:${visitor}`, value: JSON.stringify(message) };

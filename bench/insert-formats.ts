@@ -17,7 +17,8 @@ import { clickHouseTime } from '../lib/time.js';
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = 10_000;
 const config = loadConfig();
-const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config)));
+// the admin: this creates and drops a scratch table
+const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config), config.clickhouse.admin));
 
 function row(i: number): EventRow {
   const now = new Date();
@@ -30,6 +31,7 @@ function row(i: number): EventRow {
     anonymous_id: '',
     visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
     ts: clickHouseTime(now),
+    site_date: clickHouseTime(now).slice(0, 10),
     received_at: clickHouseTime(now),
     url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
     host: 'shop.example',

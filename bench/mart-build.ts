@@ -1,13 +1,18 @@
 /**
  * Times a build of every mart for one day of synthetic events:
- *   npx tsx bench/mart-build.ts [events=100000] [day=2021-01-15] [concurrencies=1,3]
+ *   npx tsx bench/mart-build.ts [events=100000] [day=2021-01-15] [concurrencies=1,3] [zone]
  * against the configured (or embedded, running) services. The events are made inside
- * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own.
+ * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own. With a zone
+ * (e.g. Europe/Moscow) the site is registered in that zone, a third of the visitors carry
+ * an anonymous id and half of those an identify event: what stitching and zones cost.
  */
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
 import { createPgPool } from '../lib/postgres.js';
+import { createSiteStore } from '../lib/sites.js';
+import { servicesStatus } from '../local/services.js';
+import { readProcess } from './process-stats.js';
 import { buildOptionsFromConfig } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
@@ -36,6 +41,8 @@ const clickhouse = createClickHouse(
 );
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
 const site = `bench_${Date.now().toString(36)}`;
+const zone = process.argv[5];
+if (zone) await createSiteStore(pgPool).add(site, [], zone);
 
 // ~8 events per visitor, a fifth without session_id, 2% bots, 1% duplicates
 await clickhouse.command({
@@ -59,10 +66,37 @@ await clickhouse.command({
   query_params: { site, n: count, day },
   clickhouse_settings: { wait_end_of_query: 1 },
 });
+if (zone) {
+  await clickhouse.command({
+    query: `ALTER TABLE events UPDATE anonymous_id = concat('a', substring(visitor_id, 2))
+            WHERE site_id = {site:String} AND toUInt64OrZero(substring(visitor_id, 2)) % 3 = 0`,
+    query_params: { site },
+    clickhouse_settings: { wait_end_of_query: 1, mutations_sync: '2' },
+  });
+  await clickhouse.command({
+    query: `INSERT INTO events (event_id, site_id, type, user_id, anonymous_id, visitor_id, ts, received_at)
+      SELECT generateUUIDv4(), {site:String}, 'identify', concat('user', toString(v)), concat('a', toString(v)),
+             concat('u:user', toString(v)), toDateTime64({day:Date}, 3, 'UTC') + toIntervalSecond(v % 86400), now64(3)
+      FROM (SELECT DISTINCT toUInt64OrZero(substring(visitor_id, 2)) AS v FROM events WHERE site_id = {site:String})
+      WHERE v % 6 = 0`,
+    query_params: { site, day },
+    clickhouse_settings: { wait_end_of_query: 1 },
+  });
+}
 const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(BENCH_FUNNELS) };
 const from = new Date(`${day}T00:00:00Z`);
+// Wall time on a shared machine swings 2x with other load; the embedded ClickHouse's own
+// CPU time per build (builds one at a time) is what compares across runs.
+const clickhousePid = (await servicesStatus(config)).find((s) => s.name === 'clickhouse' && s.mode === 'embedded')?.pid;
+const serverCpu = () =>
+  clickhousePid === undefined
+    ? Number.NaN
+    : (readProcess({ name: 'clickhouse', pid: clickhousePid, tree: true })?.cpuSeconds ?? Number.NaN);
 for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   const started = Date.now();
+  const cpuStart = serverCpu();
+  let cpuLast = cpuStart;
+  const cpu: string[] = [];
   const results = await buildMarts({
     clickhouse,
     pgPool,
@@ -70,10 +104,16 @@ for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
     from,
     to: new Date(from.getTime() + 1),
     concurrency,
+    onProgress: (_done, _total, last) => {
+      const now = serverCpu();
+      cpu.push(`${last.mart} ${(now - cpuLast).toFixed(2)}`);
+      cpuLast = now;
+    },
   });
   const total = Date.now() - started;
   process.stdout.write(
-    `${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')})\n`,
+    `${count} events, concurrency ${concurrency}: all marts in ${total} ms (${results.map((r) => `${r.mart} ${r.durationMs}`).join(', ')}); ` +
+      `ClickHouse CPU ${(serverCpu() - cpuStart).toFixed(1)} s${concurrency === 1 ? ` (${cpu.join(', ')})` : ''}\n`,
   );
 }
 await pgPool.end();

@@ -28,6 +28,9 @@ export async function measureReplay(
   const config = parseConfig({
     ...options.env,
     CLICKHOUSE_DATABASE: REPLAY_DATABASE,
+    // the writer's grants cover the clickstream database only
+    CLICKHOUSE_USER: parseConfig(options.env).clickhouse.admin.user,
+    CLICKHOUSE_PASSWORD: parseConfig(options.env).clickhouse.admin.password,
     KAFKA_CONSUMER_GROUP: REPLAY_GROUP,
     CONSUMER_PORT: String(await findFreePort()),
   });

@@ -50,8 +50,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...(o.cpuProfDir ? { roleNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
   });
   const { config, endpoints } = stack;
+  // the admin: the ceilings create and drop scratch tables and databases
   const clickhouse = createClickHouse(
-    clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
+    clickhouseTarget(config, endpoints, { ...config.clickhouse.admin, requestTimeoutMs: config.etl.queryTimeoutMs }),
     ETL_CLICKHOUSE_SETTINGS,
   );
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench' });

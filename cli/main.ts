@@ -14,6 +14,7 @@ import { dlqCommand } from './commands/dlq.js';
 import { eraseCommand } from './commands/erase.js';
 import { etlCommand } from './commands/etl.js';
 import { generateCommand } from './commands/generate.js';
+import { grafanaProvisioningCommand } from './commands/grafana-provisioning.js';
 import { migrateCommand } from './commands/migrate.js';
 import { servicesCommand } from './commands/services.js';
 import { sitesCommand } from './commands/sites.js';
@@ -31,6 +32,7 @@ const commands: Command[] = [
   dlqCommand,
   eraseCommand,
   generateCommand,
+  grafanaProvisioningCommand,
   benchCommand,
   chaosCommand,
 ];

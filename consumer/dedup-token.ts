@@ -7,11 +7,15 @@
 import type { MessageOutcome } from './outcome.js';
 
 /**
- * The insert's dedup token: the flush's offset range per partition, `p:first-last`, in
- * partition order. The same flush retried (after a timeout whose insert did land) gives the
- * same token, and ClickHouse drops the block instead of loading it twice.
+ * The insert's dedup token: the source topic, then the flush's offset range per partition,
+ * `topic|p:first-last`, in partition order. The same flush retried (after a timeout whose
+ * insert did land) gives the same token, and ClickHouse drops the block instead of loading
+ * it twice. The topic is part of it because offsets are only unique within a topic: two
+ * topics (a renamed KAFKA_TOPIC_RAW, a recreated topic, or the test suite's topic per test)
+ * both start at offset 0, and without it ClickHouse would drop the second topic's first
+ * blocks as "duplicates" of the first's — events lost without an error.
  */
-export function dedupToken(outcomes: MessageOutcome[]): string {
+export function dedupToken(outcomes: MessageOutcome[], topic: string): string {
   const ranges = new Map<number, { first: bigint; last: bigint }>();
   for (const { source } of outcomes) {
     const offset = BigInt(source.offset);
@@ -22,8 +26,6 @@ export function dedupToken(outcomes: MessageOutcome[]): string {
       if (offset > range.last) range.last = offset;
     }
   }
-  return [...ranges.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([p, r]) => `${p}:${r.first}-${r.last}`)
-    .join(',');
+  const parts = [...ranges.entries()].sort(([a], [b]) => a - b).map(([p, r]) => `${p}:${r.first}-${r.last}`);
+  return `${topic}|${parts.join(',')}`;
 }

@@ -12,6 +12,8 @@ export interface EventRow {
   visitor_id: string;
   /** 'YYYY-MM-DD hh:mm:ss.sss' UTC, which DateTime64(3,'UTC') parses without guessing. */
   ts: string;
+  /** 'YYYY-MM-DD': the date of ts in the site's zone when the event was taken (speed layer). */
+  site_date: string;
   received_at: string;
   url: string;
   host: string;
@@ -51,6 +53,7 @@ export const EVENT_ROW_COLUMNS = [
   'anonymous_id',
   'visitor_id',
   'ts',
+  'site_date',
   'received_at',
   'url',
   'host',

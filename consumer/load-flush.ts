@@ -46,7 +46,7 @@ export function createFlushLoader(deps: LoadFlushDeps) {
       if (outcome.kind === 'row') rows.push(outcome.row);
       else letters.push({ reason: outcome.reason, source: outcome.source });
     }
-    const token = dedupToken(outcomes);
+    const token = dedupToken(outcomes, deps.sourceTopic);
     const started = performance.now();
     let unknownFailures = 0;
     const result = await retryWithBackoff(

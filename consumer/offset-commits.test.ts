@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFlushBuffer } from './flush-buffer.js';
 import {
   awaitWithHeartbeat,
@@ -164,8 +164,8 @@ describe('awaitWithHeartbeat', () => {
     const load = deferred<void>();
     let beats = 0;
     const waiting = awaitWithHeartbeat(load.promise, async () => void beats++, 5);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(beats).toBeGreaterThanOrEqual(2);
+    // Polled, not a fixed sleep: on a loaded machine 40 ms may hold a single 5 ms tick.
+    await vi.waitFor(() => expect(beats).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 5 });
     load.resolve();
     await waiting;
     const after = beats;

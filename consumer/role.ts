@@ -15,6 +15,7 @@ import { createFlushLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
+import { createLocalDayCache } from '../lib/time-zones.js';
 import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
 import { createConsumerReadiness } from './readiness.js';
 import { loadSalts } from './salt-wait.js';
@@ -63,7 +64,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     flush: loadFlush,
   });
 
-  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs };
+  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs, localDay: createLocalDayCache() };
   const toOutcomes = async (
     batch: EachBatchPayload['batch'],
     heartbeat: () => Promise<void>,
@@ -73,7 +74,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
       return {
         source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
         result,
-        day: result.ok ? saltDay(result.message) : '',
+        day: result.ok ? saltDay(result.message, outcomeDeps) : '',
       };
     });
     // Load the (usually one) salt this batch needs before the synchronous mapping; while

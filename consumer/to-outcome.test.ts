@@ -104,6 +104,7 @@ describe('toOutcome', () => {
       anonymous_id: '',
       visitor_id: 'u:1001',
       ts: '2024-03-07 12:00:05.000',
+      site_date: '2024-03-07', // no zone in the message: UTC
       received_at: '2024-03-07 12:00:10.000',
       url: 'https://shop.example/catalog?foo=bar&utm_source=newsletter&utm_medium=email&gclid=abc',
       host: 'shop.example',

@@ -14,6 +14,7 @@ import { classifyReferrer } from './enrich/referrer.js';
 import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
 import { clickHouseTime, utcDay } from '../lib/time.js';
+import { localDayOf } from '../lib/time-zones.js';
 import { visitorId } from './enrich/visitor.js';
 import type { DeadLetterReason, MessageOutcome, SourcePosition } from './outcome.js';
 
@@ -23,6 +24,22 @@ export interface ToOutcomeDeps {
   userAgents: UserAgentParser;
   /** Oldest event time kept as sent; older ones get received_at (see enrich/event-time.ts). */
   maxEventAgeMs: number;
+  /** The local day of an instant in a zone; pass createLocalDayCache() on hot paths. */
+  localDay?: (instantMs: number, zone: string) => string;
+}
+
+/**
+ * The local day of an instant in the message's zone. A zone this runtime does not know
+ * (a message from a newer API, or not from the API at all) counts as UTC rather than
+ * failing the event: the day only picks a salt and the speed layer's date.
+ */
+function siteDay(deps: Pick<ToOutcomeDeps, 'localDay'>, instantMs: number, zone: string | undefined): string {
+  if (zone === undefined || zone === 'UTC') return utcDay(new Date(instantMs));
+  try {
+    return deps.localDay ? deps.localDay(instantMs, zone) : localDayOf(new Date(instantMs), zone);
+  } catch {
+    return utcDay(new Date(instantMs));
+  }
 }
 
 /** A message value, checked: the message, or why it cannot be used. */
@@ -57,12 +74,17 @@ export function parseRawMessage(value: Buffer | null): ParsedMessage {
 }
 
 /**
- * The UTC day whose salt a message needs: the day the server received it, not the client's
- * `created_at`, so a client with a wrong clock cannot pick which day's salt (and thus which
- * visitor) it lands in.
+ * The day whose salt a message needs: the site's local day when the server received it
+ * (not the client's `created_at`, so a client with a wrong clock cannot pick which day's salt,
+ * and thus which visitor, it lands in). A cookieless visitor keeps one id for the whole local
+ * day: salts rotate at each site's local midnight, not at UTC midnight.
  */
-export function saltDay(message: RawEventMessage): string {
-  return utcDay(new Date(message.received_at));
+export function saltDay(message: RawEventMessage, deps: Pick<ToOutcomeDeps, 'localDay'> = {}): string {
+  return siteDay(deps, Date.parse(message.received_at), zoneOf(message));
+}
+
+function zoneOf(message: RawEventMessage): string | undefined {
+  return typeof message.timezone === 'string' ? message.timezone : undefined;
 }
 
 /**
@@ -114,6 +136,7 @@ export function toOutcome(
         ? `u:${e.user_id}`
         : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
       ts: clickHouseTime(ts),
+      site_date: siteDay(deps, ts.getTime(), zoneOf(message)),
       received_at: clickHouseTime(new Date(message.received_at)),
       url: page.url,
       host: page.host,

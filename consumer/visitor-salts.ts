@@ -1,15 +1,18 @@
 /**
  * Daily visitor salts, shared by every consumer through Postgres. The first consumer to
  * need a day's salt creates it (INSERT ... ON CONFLICT DO NOTHING, then read back), so all
- * consumers hash with the same salt. Salts older than yesterday are deleted when a new day
- * starts: from then on nobody, us included, can tie a visitor id to an IP.
+ * consumers hash with the same salt. A salt is keyed by a calendar day and used for each
+ * site's own local day (a Moscow site switches to day D's salt at 00:00 Moscow time), so
+ * up to three days are live at once (UTC-12 to UTC+14). Salts older than yesterday (UTC)
+ * are deleted when a new day starts — no site is still in that day by then — and from
+ * then on nobody, us included, can tie a visitor id to an IP.
  */
 import { randomBytes } from 'node:crypto';
 import type { Pool } from '../lib/postgres.js';
 import { utcDay } from '../lib/time.js';
 
 export interface VisitorSalts {
-  /** The salt (hex) for a UTC day ('YYYY-MM-DD'); cached after the first call. */
+  /** The salt (hex) for a calendar day ('YYYY-MM-DD'); cached after the first call. */
   forDay(day: string): Promise<string>;
 }
 

@@ -1,16 +1,22 @@
 /**
  * The macro and variable expansion of dashboards/grafana-macros.ts against the outputs the
- * plugin documents and tests (grafana/clickhouse-datasource pkg/macros/macros_test.go).
+ * plugin documents and tests (grafana/clickhouse-datasource pkg/macros/macros_test.go), and
+ * golden edge cases where plugin 4.11.2 behaves unexpectedly (test/support/macro-goldens.ts;
+ * test/dashboards-macros.test.ts asks ClickHouse whether each plugin text runs). Where it
+ * runs, the expander must produce the same text; where it cannot, the expander must refuse,
+ * naming the macro.
  */
 import { describe, expect, it } from 'vitest';
 import {
   durationMs,
   expandMacros,
+  intervalText,
   interpolateVariables,
   panelIntervalMs,
   referencedVariables,
   renderQuery,
 } from './grafana-macros.js';
+import { GOLDENS } from '../test/support/macro-goldens.js';
 
 const time = { from: new Date(1_415_792_726_371), to: new Date(1_447_328_726_371), intervalMs: 20_000 };
 
@@ -50,6 +56,27 @@ describe('plugin macros', () => {
     expect(() => expandMacros('$__timeFilterr(ts)', time)).toThrow(/unknown macro/);
     expect(() => expandMacros('$__timeFilter', time)).toThrow(/expects 1 argument/);
     expect(() => expandMacros('$__timeFilter(a, b)', time)).toThrow(/expects 1 argument/);
+  });
+});
+
+describe('golden edge cases: the expander agrees with the plugin or refuses', () => {
+  it.each(Object.entries(GOLDENS))('%s', (_name, g) => {
+    const render = () => renderQuery(g.sql, g.values ?? {}, time);
+    if (g.refuse) expect(render).toThrow(g.refuse);
+    else expect(render()).toBe(g.plugin);
+    // refusing is only allowed where the plugin's own SQL cannot run
+    if (g.refuse) expect(g.runs).toBe(false);
+  });
+
+  it("$__interval text is Grafana's secondsToHms", () => {
+    expect([20_000, 600_000, 3_600_000, 86_400_000, 500, 0.2].map(intervalText)).toEqual([
+      '20s',
+      '10m',
+      '1h',
+      '1d',
+      '500ms',
+      'less than a millisecond',
+    ]);
   });
 });
 

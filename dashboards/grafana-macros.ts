@@ -1,15 +1,15 @@
 /**
  * What Grafana sends to ClickHouse for a panel's SQL, reproduced so tests can run the real
- * queries without a Grafana:
- *
- * 1. Template variables, in the browser (`applyTemplateVariables` of the plugin's
- *    src/data/CHDatasource.ts): templateSrv.replace with the plugin's format, i.e. a single
- *    value goes in raw and a multi-value as 'a','b'; an explicit format such as
- *    `${site:singlequote}` wins. Unknown names ($__timeFilter, ...) are left alone.
- * 2. Macros, in the plugin backend (grafana/clickhouse-datasource pkg/macros/macros.go, run
- *    by grafana/sqlds): `$__name` followed by optional `(args)`, args split on top-level
- *    commas and trimmed:
- *      $__fromTime / $__toTime            toDateTime(<unix s>)
+ * queries without a Grafana: the browser step (grafana-variables.ts), then the plugin
+ * backend's macros, as grafana-plugin-sdk-go's sqlutil.Interpolate (v0.280.0, what plugin
+ * 4.11.2 builds with through sqlds v5.0.1) applies them:
+ *  - the SDK's default macros merged with the plugin's (pkg/macros/macros.go), the
+ *    plugin's winning on a shared name (timeFilter);
+ *  - names tried longest first; each `\$__name\b` match takes an optional `(args)`, split
+ *    at top-level commas and trimmed (`()` is one empty argument, no parentheses none);
+ *  - every occurrence of a match's text is replaced by its expansion.
+ * The plugin's macros:
+ *      $__fromTime / $__toTime            toDateTime(<unix s>)          (arguments ignored)
  *      $__fromTime_ms / $__toTime_ms      fromUnixTimestamp64Milli(<unix ms>)
  *      $__timeFilter(c)                   c >= toDateTime(<from s>) AND c <= toDateTime(<to s>)
  *      $__timeFilter_ms(c)                the same with fromUnixTimestamp64Milli
@@ -18,200 +18,148 @@
  *      $__timeInterval(c)                 toStartOfInterval(toDateTime(c), INTERVAL <s> second)
  *      $__timeInterval_ms(c)              toStartOfInterval(toDateTime64(c, 3), INTERVAL <ms> millisecond)
  *      $__interval_s                      <s>   (interval seconds, truncated, at least 1)
- *    Dates are formatted in UTC (Grafana's container runs in UTC).
+ * and the SDK's that remain: $__timeFrom(c) `c >= '<RFC 3339 UTC>'`, $__timeTo(c), and
+ * three this refuses ($__timeGroup, $__table, $__column, see below). Dates are UTC.
+ *
+ * The rule: where the plugin produces valid SQL, this produces the same text; where it
+ * produces SQL that cannot run (an empty column, ClickHouse-less `datepart`, an empty table
+ * name) or fails, this throws an error naming the macro, so a panel cannot render
+ * differently in Grafana than in the tests. test/dashboards-macros.test.ts holds the
+ * golden cases and proves each "broken" one fails on ClickHouse.
  */
+import type { QueryTime } from './grafana-interval.js';
+import { browserInterpolate, type VariableValues } from './grafana-variables.js';
 
-export interface QueryTime {
-  from: Date;
-  to: Date;
-  /** Grafana's $__interval for the panel, in ms (see {@link panelIntervalMs}). */
-  intervalMs: number;
-}
+export { durationMs, intervalText, panelIntervalMs, type QueryTime } from './grafana-interval.js';
+export {
+  applyConditionalAll,
+  interpolateVariables,
+  referencedVariables,
+  type VariableValues,
+} from './grafana-variables.js';
 
-export type VariableValues = Readonly<Record<string, string | readonly string[]>>;
-
-// Grafana's variable syntax: $name, [[name:format]], ${name.field:format}
-const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/g;
-
-function formatValue(value: string | readonly string[], format: string | undefined): string {
-  const values = typeof value === 'string' ? [value] : value;
-  switch (format) {
-    case undefined: // the plugin's own format function
-      return typeof value === 'string' ? value : `'${values.join("','")}'`;
-    case 'raw':
-      return values.join(',');
-    case 'singlequote':
-      return values.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(',');
-    case 'sqlstring':
-      return values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
-    case 'csv':
-      return values.join(',');
-    default:
-      throw new Error(`variable format "${format}" is not supported here; use singlequote, sqlstring, csv or raw`);
-  }
-}
-
-/** Step 1: replaces the dashboard's variables; leaves every other `$name` as it is. */
-export function interpolateVariables(sql: string, values: VariableValues): string {
-  return sql.replace(
-    VARIABLE,
-    (
-      match,
-      plain?: string,
-      bracket?: string,
-      bracketFormat?: string,
-      braced?: string,
-      _field?: string,
-      bracedFormat?: string,
-    ) => {
-      const name = plain ?? bracket ?? braced ?? '';
-      const value = values[name];
-      if (value === undefined) return match;
-      return formatValue(value, bracketFormat ?? bracedFormat);
-    },
-  );
-}
-
-/** The names of the variables a text refers to (excluding `$__` built-ins and macros). */
-export function referencedVariables(text: string): string[] {
-  const names = new Set<string>();
-  for (const m of text.matchAll(VARIABLE)) {
-    const name = m[1] ?? m[2] ?? m[4] ?? '';
-    if (!name.startsWith('__')) names.add(name);
-  }
-  return [...names];
-}
+type Macro = (args: readonly string[] | undefined, t: QueryTime) => string;
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 const dateTime = (d: Date) => `toDateTime(${seconds(d)})`;
 const dateTime64 = (d: Date) => `fromUnixTimestamp64Milli(${d.getTime()})`;
 const date = (d: Date) => `toDate('${d.toISOString().slice(0, 10)}')`;
+const rfc3339 = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 const intervalSeconds = (t: QueryTime) => Math.trunc(Math.max(t.intervalMs / 1000, 1));
 
-type Macro = { args: number; expand: (args: string[], t: QueryTime) => string };
+/** Checks the argument count as the plugin does, then refuses an empty column it would splice in. */
+function columns(name: string, count: number, args: readonly string[] | undefined): readonly string[] {
+  const got = args ?? [];
+  if (got.length !== count) {
+    throw new Error(`$__${name} expects ${count} argument(s), received ${got.length} (the plugin fails the query)`);
+  }
+  if (got.some((a) => a === '')) {
+    throw new Error(`$__${name} with an empty argument: the plugin would send broken SQL (no column to compare)`);
+  }
+  return got;
+}
+
+function refused(name: string, why: string): Macro {
+  return () => {
+    throw new Error(`$__${name} is not supported: ${why}`);
+  };
+}
 
 const MACROS: Record<string, Macro> = {
-  fromTime: { args: 0, expand: (_, t) => dateTime(t.from) },
-  toTime: { args: 0, expand: (_, t) => dateTime(t.to) },
-  fromTime_ms: { args: 0, expand: (_, t) => dateTime64(t.from) },
-  toTime_ms: { args: 0, expand: (_, t) => dateTime64(t.to) },
-  timeFilter: { args: 1, expand: ([c], t) => `${c} >= ${dateTime(t.from)} AND ${c} <= ${dateTime(t.to)}` },
-  timeFilter_ms: { args: 1, expand: ([c], t) => `${c} >= ${dateTime64(t.from)} AND ${c} <= ${dateTime64(t.to)}` },
-  dateFilter: { args: 1, expand: ([c], t) => `${c} >= ${date(t.from)} AND ${c} <= ${date(t.to)}` },
-  dateTimeFilter: {
-    args: 2,
-    expand: ([d, c], t) =>
-      `(${d} >= ${date(t.from)} AND ${d} <= ${date(t.to)}) AND (${c} >= ${dateTime(t.from)} AND ${c} <= ${dateTime(t.to)})`,
+  // grafana-plugin-sdk-go data/sqlutil DefaultMacros that survive the plugin's own
+  timeFrom: (a, t) => `${columns('timeFrom', 1, a)[0]} >= '${rfc3339(t.from)}'`,
+  timeTo: (a, t) => `${columns('timeTo', 1, a)[0]} <= '${rfc3339(t.to)}'`,
+  timeGroup: refused(
+    'timeGroup',
+    'the SDK expands it to datepart(...), which ClickHouse has not; use $__timeInterval(c)',
+  ),
+  table: refused('table', 'in the SQL editor the query names no table, so the plugin expands it to nothing'),
+  column: refused('column', 'in the SQL editor the query names no column, so the plugin expands it to nothing'),
+  // Grafana's browser replaces $__interval and $__interval_ms before the backend runs (see
+  // grafana-variables.ts), so the SDK's own expansions of them are never reached.
+  // grafana/clickhouse-datasource pkg/macros/macros.go
+  fromTime: (_, t) => dateTime(t.from),
+  toTime: (_, t) => dateTime(t.to),
+  fromTime_ms: (_, t) => dateTime64(t.from),
+  toTime_ms: (_, t) => dateTime64(t.to),
+  timeFilter: (a, t) => {
+    const [c] = columns('timeFilter', 1, a);
+    return `${c} >= ${dateTime(t.from)} AND ${c} <= ${dateTime(t.to)}`;
   },
-  timeInterval: {
-    args: 1,
-    expand: ([c], t) => `toStartOfInterval(toDateTime(${c}), INTERVAL ${intervalSeconds(t)} second)`,
+  timeFilter_ms: (a, t) => {
+    const [c] = columns('timeFilter_ms', 1, a);
+    return `${c} >= ${dateTime64(t.from)} AND ${c} <= ${dateTime64(t.to)}`;
   },
-  timeInterval_ms: {
-    args: 1,
-    expand: ([c], t) =>
-      `toStartOfInterval(toDateTime64(${c}, 3), INTERVAL ${Math.trunc(Math.max(t.intervalMs, 1))} millisecond)`,
+  dateFilter: (a, t) => {
+    const [c] = columns('dateFilter', 1, a);
+    return `${c} >= ${date(t.from)} AND ${c} <= ${date(t.to)}`;
   },
-  interval_s: { args: 0, expand: (_, t) => String(intervalSeconds(t)) },
+  dateTimeFilter: (a, t) => dateTimeFilter('dateTimeFilter', a, t),
+  dt: (a, t) => dateTimeFilter('dt', a, t),
+  timeInterval: (a, t) =>
+    `toStartOfInterval(toDateTime(${columns('timeInterval', 1, a)[0]}), INTERVAL ${intervalSeconds(t)} second)`,
+  timeInterval_ms: (a, t) =>
+    `toStartOfInterval(toDateTime64(${columns('timeInterval_ms', 1, a)[0]}, 3), INTERVAL ${Math.trunc(Math.max(t.intervalMs, 1))} millisecond)`,
+  interval_s: (_, t) => String(intervalSeconds(t)),
 };
-MACROS.dt = MACROS.dateTimeFilter!;
 
-/** Splits `(a, f(b, c))` at top-level commas; returns the args and the length consumed. */
-function parseArgs(text: string): { args: string[]; length: number } | undefined {
-  if (text[0] !== '(') return undefined;
-  let depth = 0;
-  let start = 1;
+function dateTimeFilter(name: string, args: readonly string[] | undefined, t: QueryTime): string {
+  const [d, c] = columns(name, 2, args);
+  return `(${d} >= ${date(t.from)} AND ${d} <= ${date(t.to)}) AND (${c} >= ${dateTime(t.from)} AND ${c} <= ${dateTime(t.to)})`;
+}
+
+// Longest first, as sqlutil sorts them (ties in name order; no expansion yields another name).
+const ORDER = Object.keys(MACROS).sort((a, b) => b.length - a.length || a.localeCompare(b));
+
+/** sqlutil's parseArgs: undefined without `(`, else the trimmed args and the length consumed. */
+function parseArgs(text: string): { args: string[] | undefined; length: number } {
+  if (text[0] !== '(') return { args: undefined, length: 0 };
   const args: string[] = [];
+  let depth = 0;
+  let arg = '';
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    if ((ch === ',' && depth === 1) || depth === 0) {
-      args.push(text.slice(start, i).trim());
-      start = i + 1;
+    const ch = text[i]!;
+    if (ch === '(') {
+      depth++;
+      if (depth === 1) continue;
+    } else if (ch === ')') {
+      depth--;
+      if (depth === 0) {
+        args.push(arg.trim());
+        return { args, length: i + 1 };
+      }
+    } else if (ch === ',' && depth === 1) {
+      args.push(arg.trim());
+      arg = '';
+      continue;
     }
-    if (depth === 0) return { args: args.length === 1 && args[0] === '' ? [] : args, length: i + 1 };
+    arg += ch;
   }
-  throw new Error(`unbalanced parentheses after a macro: ${text.slice(0, 60)}`);
+  throw new Error(`failed to parse macro arguments (missing close bracket?): ${text.slice(0, 60)}`);
 }
 
-/** Step 2: expands the plugin's macros. An unknown `$__name` is an error (ClickHouse would fail on it). */
+/** The backend step: expands the plugin's macros; an unknown `$__name` is refused. */
 export function expandMacros(sql: string, time: QueryTime): string {
-  let out = '';
-  let i = 0;
-  const pattern = /\$__(\w+)/g;
-  for (let m = pattern.exec(sql); m; m = pattern.exec(sql)) {
-    const name = m[1]!;
-    const macro = MACROS[name];
-    if (!macro) throw new Error(`unknown macro ${m[0]} (the ClickHouse plugin has ${Object.keys(MACROS).join(', ')})`);
-    const after = m.index + m[0].length;
-    const parsed = parseArgs(sql.slice(after));
-    const args = parsed?.args ?? [];
-    if (args.length !== macro.args) {
-      throw new Error(
-        `$__${name} expects ${macro.args} argument(s), got ${args.length}: ${sql.slice(m.index, after + (parsed?.length ?? 0))}`,
-      );
+  let out = sql;
+  for (const name of ORDER) {
+    const pattern = new RegExp(`\\$__${name}\\b`, 'g');
+    const matches: Array<{ full: string; args: string[] | undefined }> = [];
+    for (const m of out.matchAll(pattern)) {
+      const after = m.index + m[0].length;
+      const { args, length } = parseArgs(out.slice(after));
+      matches.push({ full: out.slice(m.index, after + length), args });
     }
-    out += sql.slice(i, m.index) + macro.expand(args, time);
-    i = after + (parsed?.length ?? 0);
-    pattern.lastIndex = i;
+    // split/join, not replaceAll: a replacement string would give `$&` and `$'` special meaning
+    for (const { full, args } of matches) out = out.split(full).join(MACROS[name]!(args, time));
   }
-  return out + sql.slice(i);
+  const unknown = /\$__\w+/.exec(out);
+  if (unknown) {
+    throw new Error(`unknown macro ${unknown[0]}: the plugin leaves it in the SQL and ClickHouse fails on it`);
+  }
+  return out;
 }
 
-/** Both steps, in Grafana's order: variables in the browser, then macros in the backend. */
+/** Both steps, in Grafana's order: the browser's variables, then the backend's macros. */
 export function renderQuery(sql: string, values: VariableValues, time: QueryTime): string {
-  return expandMacros(interpolateVariables(sql, values), time);
-}
-
-// Grafana's kbn.roundInterval: the raw interval rounded to a "nice" one.
-const ROUNDING: Array<[upToMs: number, intervalMs: number]> = [
-  [10, 1],
-  [15, 10],
-  [35, 20],
-  [75, 50],
-  [150, 100],
-  [350, 200],
-  [750, 500],
-  [1_500, 1_000],
-  [3_500, 2_000],
-  [7_500, 5_000],
-  [12_500, 10_000],
-  [17_500, 15_000],
-  [25_000, 20_000],
-  [45_000, 30_000],
-  [90_000, 60_000],
-  [210_000, 120_000],
-  [450_000, 300_000],
-  [750_000, 600_000],
-  [1_050_000, 900_000],
-  [1_500_000, 1_200_000],
-  [2_700_000, 1_800_000],
-  [5_400_000, 3_600_000],
-  [9_000_000, 7_200_000],
-  [16_200_000, 10_800_000],
-  [32_400_000, 21_600_000],
-  [86_400_000, 43_200_000],
-  [604_800_000, 86_400_000],
-  [1_814_400_000, 604_800_000],
-  [3_628_800_000, 2_592_000_000],
-];
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** '15m' -> 900000. */
-export function durationMs(text: string): number {
-  const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(text.trim());
-  if (!m) throw new Error(`expected a duration such as 30s, 15m, 1h; got "${text}"`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
-}
-
-/**
- * The $__interval Grafana computes for a panel: range / max data points (the panel's width in
- * pixels; 1000 here), rounded to a nice interval, and never below the panel's min interval.
- */
-export function panelIntervalMs(from: Date, to: Date, minInterval?: string, maxDataPoints = 1000): number {
-  const raw = (to.getTime() - from.getTime()) / maxDataPoints;
-  const rounded = ROUNDING.find(([upTo]) => raw <= upTo)?.[1] ?? 31_536_000_000;
-  return Math.max(rounded, minInterval ? durationMs(minInterval) : 0);
+  return expandMacros(browserInterpolate(sql, values, time), time);
 }

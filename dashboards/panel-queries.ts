@@ -34,7 +34,7 @@ export interface Panel {
   timeFrom?: string;
   interval?: string;
   gridPos: { x: number; w: number };
-  options?: { series?: Array<{ x: string; y: string }> };
+  options?: { series?: Array<{ x?: { matcher: { options: string } }; y?: { matcher: { options: string } } }> };
 }
 export interface Variable {
   name: string;

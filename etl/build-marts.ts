@@ -1,12 +1,14 @@
 /**
- * Rebuilds marts over a time range, day by day, in this process (backfill, tests). The
- * range is widened to the whole UTC days it touches: a day is the unit that is replaced.
+ * Rebuilds marts over a time range, unit by unit, in this process (backfill, tests). The
+ * range is widened to the whole units it touches in any site's zone (etl/build-unit.ts):
+ * a unit is what is replaced.
  */
-import type { Day } from './day-window.js';
-import { daysTouched } from './day-window.js';
 import { type BuildDeps, buildPartition, type PartitionResult } from './build-partition.js';
-import { MART_NAMES, type MartName } from './marts.js';
+import { unitsTouched } from './build-unit.js';
+import type { Day } from './day-window.js';
+import { MART_NAMES, type MartName, mart } from './marts.js';
 import type { BuildTrigger } from './run-log.js';
+import { loadSiteZones, zonesInUse } from './site-zones.js';
 
 export interface BuildMartsInput extends BuildDeps {
   from: Date;
@@ -26,8 +28,13 @@ export interface BuildMartsInput extends BuildDeps {
  */
 export async function buildMarts(input: BuildMartsInput): Promise<PartitionResult[]> {
   const marts = input.marts ?? MART_NAMES;
+  const zones = zonesInUse(await loadSiteZones(input.pgPool));
   const work: Array<{ mart: MartName; day: Day }> = [];
-  for (const day of daysTouched(input.from, input.to)) for (const m of marts) work.push({ mart: m, day });
+  for (const m of marts) {
+    for (const day of unitsTouched(mart(m).unit, input.from, input.to, zones)) work.push({ mart: m, day });
+  }
+  // oldest first across marts, as before: a partial backfill leaves whole early days
+  work.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const results: PartitionResult[] = [];
   let next = 0;
   let failure: unknown;

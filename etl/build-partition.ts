@@ -1,8 +1,10 @@
 /**
- * Builds one mart for one UTC day, atomically and idempotently:
+ * Builds one mart for one unit (a UTC day, a site-local day or week: etl/build-unit.ts),
+ * atomically and idempotently:
  *
  *  1. take the (mart, day) lock (etl/advisory-lock.ts), so builds of the same day queue;
- *  2. empty the day's partition of the staging table and fill it with the mart's SQL;
+ *  2. read the sites' time zones, empty the day's partition of the staging table and fill
+ *     it with the mart's SQL;
  *  3. swap it into the mart with `ALTER TABLE mart REPLACE PARTITION day FROM staging`,
  *     which ClickHouse applies atomically: readers see the old day or the new day, never
  *     a half-built one, and a rerun replaces instead of adding (no double counts).
@@ -15,9 +17,11 @@ import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { withBuildLock } from './advisory-lock.js';
 import type { BuildOptions } from './build-options.js';
+import { unitDay, type UnitWindow, unitWindow } from './build-unit.js';
 import type { Day } from './day-window.js';
-import { mart, type Mart, type MartName } from './marts.js';
+import { type BuildContext, mart, type Mart, type MartName } from './marts.js';
 import { type BuildTrigger, recordRun } from './run-log.js';
+import { loadSiteZones, zonesInUse } from './site-zones.js';
 
 export interface BuildDeps {
   clickhouse: ClickHouseClient;
@@ -51,13 +55,22 @@ async function stagedRows(clickhouse: ClickHouseClient, m: Mart, day: Day): Prom
  * Table names below come from etl/marts.ts constants. They are spliced into the SQL
  * because ClickHouse does not accept {t:Identifier} params in ALTER ... FROM.
  */
-async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, options: BuildOptions): Promise<number> {
+/**
+ * Where a speed-layer mart hands over to its speed layer: the start of the current hour.
+ * The speed layer is kept per hour, so the hand-over must fall on an hour boundary for
+ * every event to be counted by exactly one of the two.
+ */
+export function speedCutoff(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+}
+
+async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, context: BuildContext): Promise<number> {
   await clickhouse.command({
     query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
     query_params: { day },
     clickhouse_settings: SYNC,
   });
-  for (const statement of m.statements(day, options)) {
+  for (const statement of m.statements(context)) {
     await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
   }
   const rows = await stagedRows(clickhouse, m, day);
@@ -83,14 +96,23 @@ export async function buildPartition(
   run: { trigger: BuildTrigger; attempt?: number } = { trigger: 'manual' },
 ): Promise<PartitionResult> {
   const m = mart(name);
+  day = unitDay(m.unit, day);
   const startedAt = new Date();
   const attempt = run.attempt ?? 1;
+  let window: UnitWindow | undefined;
   try {
-    const rows = await withBuildLock(deps.pgPool, m.name, day, () => replaceDay(deps.clickhouse, m, day, deps.options));
+    const rows = await withBuildLock(deps.pgPool, m.name, day, async () => {
+      // read inside the lock: a build queued behind another sees the zones of its own start
+      const zones = await loadSiteZones(deps.pgPool);
+      window = unitWindow(m.unit, day, m.daysBefore(deps.options), zonesInUse(zones));
+      const context = { window, options: deps.options, zones, cutoff: speedCutoff(new Date()) };
+      return replaceDay(deps.clickhouse, m, day, context);
+    });
     const finishedAt = new Date();
     await recordRun(deps.clickhouse, {
       mart: name,
       day,
+      range: window!,
       trigger: run.trigger,
       attempt,
       status: 'ok',
@@ -108,6 +130,7 @@ export async function buildPartition(
     await recordRun(deps.clickhouse, {
       mart: name,
       day,
+      range: window ?? { from: startedAt, to: startedAt },
       trigger: run.trigger,
       attempt,
       status: 'failed',

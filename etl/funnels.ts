@@ -92,11 +92,11 @@ WITH
 {{deduped_events}}
 SELECT site_id, {day:Date}, {funnel:String}, step, {step_names:Array(String)}[step], countIf(level >= step)
 FROM (
-    SELECT site_id, visitor_id,
+    SELECT site_id, person_id,
            windowFunnel({window_s:UInt64})(toDateTime(ts), ${conditions.join(', ')}) AS level
     FROM deduped_events
-    WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND visitor_id != ''
-    GROUP BY site_id, visitor_id
+    WHERE local_date = {day:Date} AND person_id != ''
+    GROUP BY site_id, person_id
 )
 ARRAY JOIN range(1, {steps:UInt8} + 1) AS step
 GROUP BY site_id, step`);

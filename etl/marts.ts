@@ -1,12 +1,15 @@
 /**
- * The marts: for each, its table, its staging twin, how far back a build reads, and the
- * INSERT statements that fill the staging partition of one day. The SQL lives in
- * etl/sql/<mart>.sql; table names here are constants, never user input.
+ * The marts: for each, its table, its staging twin, the unit one build covers (etl/build-
+ * unit.ts), how far back a build reads, and the INSERT statements that fill the staging
+ * partition of one unit. The SQL lives in etl/sql/<mart>.sql; table names here are
+ * constants, never user input.
  */
 import type { BuildOptions } from './build-options.js';
-import { type Day, windowParams } from './day-window.js';
+import type { BuildUnit, UnitWindow } from './build-unit.js';
+import { clickHouseTime } from '../lib/time.js';
 import { funnelStatement } from './funnels.js';
-import { martSql } from './sql-template.js';
+import { type SiteZones, zoneSql } from './site-zones.js';
+import { martSql, renderSql } from './sql-template.js';
 
 export const MART_NAMES = [
   'traffic_hourly',
@@ -18,9 +21,10 @@ export const MART_NAMES = [
   'attribution_daily',
   'funnel_daily',
   'heatmap_daily',
+  'retention_weekly',
 ] as const;
 
-/** A mart's short name; its table is `mart_<name>`. */
+/** A mart's short name; what users query is `mart_<name>`. */
 export type MartName = (typeof MART_NAMES)[number];
 
 /** One statement of a build: SQL with `{name:Type}` placeholders and their values. */
@@ -29,14 +33,30 @@ export interface Statement {
   params: Record<string, unknown>;
 }
 
+/** Everything a mart's statements depend on for one build. */
+export interface BuildContext {
+  window: UnitWindow;
+  options: BuildOptions;
+  zones: SiteZones;
+  /**
+   * Marts with a speed layer count events with ts before this only (and record it as
+   * built_until); later events are the speed layer's until the next build.
+   */
+  cutoff: Date;
+}
+
 export interface Mart {
   name: MartName;
+  /** The table the build swaps partitions into. */
   table: string;
   staging: string;
-  /** Days read before the built day (what a rebuild after an erasure must cover). */
+  unit: BuildUnit;
+  /** Whether a speed layer (migrations/0014) covers what this build leaves after its cutoff. */
+  speedLayer: boolean;
+  /** Days read before the unit (Infinity: all raw events kept). */
   daysBefore(options: BuildOptions): number;
-  /** The INSERTs that fill the staging table's partition of `day`. */
-  statements(day: Day, options: BuildOptions): Statement[];
+  /** The INSERTs that fill the staging table's partition of the unit. */
+  statements(context: BuildContext): Statement[];
 }
 
 /** Checks a name given on the command line or in a job payload. */
@@ -44,49 +64,72 @@ export function isMartName(name: string): name is MartName {
   return (MART_NAMES as readonly string[]).includes(name);
 }
 
-/** The params every mart SQL file may use. */
-function commonParams(day: Day, options: BuildOptions, daysBefore: number): Record<string, unknown> {
-  return {
-    ...windowParams(day, daysBefore),
+/** The params and dynamic SQL every mart file may use. */
+function render(sql: string, { window, options, zones, cutoff }: BuildContext): Statement {
+  const zone = zoneSql(zones);
+  const params = {
+    day: window.day,
+    from: clickHouseTime(window.from),
+    to: clickHouseTime(window.to),
+    lo: clickHouseTime(window.lo),
+    hi: clickHouseTime(window.hi),
+    cutoff: clickHouseTime(cutoff),
     gap_ms: options.sessionGapMinutes * 60_000,
     conversion_types: [...options.conversionTypes],
     lookback_ms: options.attributionWindowDays * 86_400_000,
     bucket: options.heatmapBucketPx,
+    ...zone.params,
   };
+  const query = renderSql(sql, {
+    site_zone: zone.siteZone('d.site_id'),
+    local_date: zone.local('toDate', 'd.ts', 'site_zone'),
+  });
+  return { query, params };
 }
 
-/** A mart built by its one SQL file, reading one day before the built day. */
-function fileMart(name: MartName, daysBefore: (options: BuildOptions) => number = () => 1): Mart {
+/** A mart built by its one SQL file. */
+function fileMart(
+  name: MartName,
+  unit: BuildUnit,
+  { daysBefore = () => 1, speedLayer = false }: { daysBefore?: (o: BuildOptions) => number; speedLayer?: boolean } = {},
+): Mart {
   return {
     name,
-    table: `mart_${name}`,
+    table: speedLayer ? `mart_${name}_exact` : `mart_${name}`,
     staging: `mart_${name}_staging`,
+    unit,
+    speedLayer,
     daysBefore,
-    statements: (day, options) => [{ query: martSql(name), params: commonParams(day, options, daysBefore(options)) }],
+    statements: (context) => [render(martSql(name), context)],
   };
 }
 
 const marts: Record<MartName, Mart> = {
-  traffic_hourly: fileMart('traffic_hourly'),
-  sessions: fileMart('sessions'),
-  ctr_daily: fileMart('ctr_daily'),
-  pages_daily: fileMart('pages_daily'),
-  sources_daily: fileMart('sources_daily'),
-  devices_daily: fileMart('devices_daily'),
+  traffic_hourly: fileMart('traffic_hourly', 'utc_day', { speedLayer: true }),
+  sessions: fileMart('sessions', 'local_day'),
+  ctr_daily: fileMart('ctr_daily', 'local_day', { speedLayer: true }),
+  pages_daily: fileMart('pages_daily', 'local_day'),
+  sources_daily: fileMart('sources_daily', 'local_day'),
+  devices_daily: fileMart('devices_daily', 'local_day'),
   // clicks up to the lookback before the day's first conversion, plus a day for dedup
-  attribution_daily: fileMart('attribution_daily', (o) => o.attributionWindowDays + 1),
-  heatmap_daily: fileMart('heatmap_daily'),
+  attribution_daily: fileMart('attribution_daily', 'local_day', { daysBefore: (o) => o.attributionWindowDays + 1 }),
+  heatmap_daily: fileMart('heatmap_daily', 'local_day'),
   funnel_daily: {
     name: 'funnel_daily',
     table: 'mart_funnel_daily',
     staging: 'mart_funnel_daily_staging',
+    unit: 'local_day',
+    speedLayer: false,
     daysBefore: () => 1,
-    statements: (day, options) =>
-      options.funnels.map((funnel) => {
+    statements: (context) =>
+      context.options.funnels.map((funnel) => {
         const { query, params } = funnelStatement(funnel);
-        return { query, params: { ...commonParams(day, options, 1), ...params } };
+        const rendered = render(query, context);
+        return { query: rendered.query, params: { ...rendered.params, ...params } };
       }),
   },
+  // a person's cohort is the week of their first event ever: all raw events are read
+  retention_weekly: fileMart('retention_weekly', 'local_week', { daysBefore: () => Number.POSITIVE_INFINITY }),
 };
 
 /** The definition of a mart. */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { clickHouseTime } from '../lib/time.js';
-import { dayStart, type Day } from './day-window.js';
+import type { Day } from './day-window.js';
 
 /** Why a build ran: the hourly schedule, a backfill, a direct call (tests, tools), or an erasure. */
 export type BuildTrigger = 'cron' | 'backfill' | 'manual' | 'erase';
@@ -14,6 +14,8 @@ export type BuildTrigger = 'cron' | 'backfill' | 'manual' | 'erase';
 export interface RunRecord {
   mart: string;
   day: Day;
+  /** The UTC range the build covered (a local day spans each site's own midnights). */
+  range: { from: Date; to: Date };
   trigger: BuildTrigger;
   attempt: number;
   status: 'ok' | 'failed';
@@ -35,8 +37,8 @@ export async function recordRun(clickhouse: ClickHouseClient, run: RunRecord): P
         run_id: randomUUID(),
         mart: run.mart,
         day: run.day,
-        range_from: clickHouseTime(dayStart(run.day)),
-        range_to: clickHouseTime(dayStart(run.day, 1)),
+        range_from: clickHouseTime(run.range.from),
+        range_to: clickHouseTime(run.range.to),
         trigger: run.trigger,
         attempt: run.attempt,
         status: run.status,

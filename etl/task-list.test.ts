@@ -4,8 +4,10 @@ import type { BuildDeps } from './build-partition.js';
 import { MART_NAMES } from './marts.js';
 import { createTaskList } from './task-list.js';
 
-// The tasks only close over their clients; none is called here.
-const deps = { clickhouse: {}, pgPool: {}, options: {}, maxAttempts: 3 } as unknown as BuildDeps & {
+// The build tasks only close over their clients; schedule_marts reads the sites' zones,
+// here one Moscow site (what lib/sites.ts timeZones() selects).
+const pgPool = { query: async () => ({ rows: [{ site_id: 'shop', timezone: 'Europe/Moscow' }] }) };
+const deps = { clickhouse: {}, pgPool, options: {}, maxAttempts: 3 } as unknown as BuildDeps & {
   maxAttempts: number;
 };
 
@@ -30,9 +32,14 @@ describe('createTaskList', () => {
       },
       logger: { info: () => {} },
     } as unknown as JobHelpers;
-    // 02:00 UTC with a 3-hour lookback touches two UTC days.
+    // 02:00 UTC with a 3-hour lookback touches two UTC days (and one Moscow day, the 10th),
+    // and one week (Monday 4 March) for the weekly mart
     await tasks.schedule_marts!({ hours: 3, _cron: { ts: '2024-03-10T02:00:00.000Z' } }, helpers);
-    expect(queued).toHaveLength(2 * MART_NAMES.length);
+    expect(queued).toHaveLength(2 * (MART_NAMES.length - 1) + 1);
+    expect(queued.find((j) => j.task === 'build_retention_weekly')?.payload).toEqual({
+      day: '2024-03-04',
+      trigger: 'cron',
+    });
     for (const job of queued) expect(tasks[job.task]).toBeTypeOf('function');
     expect(new Set(queued.map((j) => j.jobKey)).size).toBe(queued.length);
     expect(queued.find((j) => j.task === 'build_sessions')).toEqual({

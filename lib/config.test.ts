@@ -30,6 +30,33 @@ describe('parseConfig', () => {
     expect(config.api.limits).toMatchObject({ backfillWindowMs: 7_200_000, rateLimit: { perKey: { perSecond: 100 } } });
   });
 
+  it('connects the roles as the writer and migrations as the admin, with local default passwords', () => {
+    const { clickhouse } = parseConfig({});
+    expect([clickhouse.user, clickhouse.password]).toEqual(['clickstream_writer', 'clickstream-writer']);
+    expect(clickhouse.admin).toEqual({ user: 'clickstream_admin', password: 'clickstream-admin' });
+    expect(clickhouse.reader).toEqual({ user: 'clickstream_reader', password: 'clickstream-reader' });
+    const set = parseConfig({ CLICKHOUSE_READER_PASSWORD: 'p@ss:w/rd#?%', CLICKHOUSE_WRITER_PASSWORD: '' }).clickhouse;
+    expect(set.reader.password).toBe('p@ss:w/rd#?%');
+    expect(set.password).toBe('clickstream-writer');
+  });
+
+  it('CLICKHOUSE_USER makes one login do everything; a password alone is refused', () => {
+    const { clickhouse } = parseConfig({ CLICKHOUSE_USER: 'default', CLICKHOUSE_PASSWORD: '' });
+    expect([clickhouse.user, clickhouse.password]).toEqual(['default', '']);
+    expect(clickhouse.admin).toEqual({ user: 'default', password: '' });
+    expect(clickhouse.reader.user).toBe('clickstream_reader');
+    expect(() => parseConfig({ CLICKHOUSE_PASSWORD: 'x' })).toThrow(
+      /CLICKHOUSE_PASSWORD is set but CLICKHOUSE_USER is not/,
+    );
+  });
+
+  it('accepts DATABASE_URL without credentials (PGUSER / PGPASSWORD) and with escaped ones', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://postgres:5432/clickstream' }).postgres.externalUrl).toBe(
+      'postgres://postgres:5432/clickstream',
+    );
+    expect(() => parseConfig({ DATABASE_URL: 'postgres://u:p%40ss%23@h:5432/db?sslmode=require' })).not.toThrow();
+  });
+
   it('is frozen', () => {
     const config = parseConfig({});
     expect(Object.isFrozen(config.kafka)).toBe(true);
@@ -39,7 +66,11 @@ describe('parseConfig', () => {
     ['API_PORT', 'eighty', /API_PORT="eighty": expected an integer port 1-65535/],
     ['API_PORT', '70000', /API_PORT="70000": expected an integer port/],
     ['CLICKHOUSE_URL', 'ch:8123', /CLICKHOUSE_URL="ch:8123": expected an http\(s\) URL/],
-    ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x": expected a postgres:\/\/ URL/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x": not a postgres:\/\/ URL: expected a postgres:\/\/ URL/],
+    ['DATABASE_URL', 'postgres://u:pa#ss@h:5432/db', /does not parse as a URL.*percent-encoded.*PGUSER and PGPASSWORD/],
+    ['DATABASE_URL', 'postgres://u:p@h:5432/db#x', /has a # \(fragment\)/],
+    ['DATABASE_URL', 'postgres://u:pa/ss@h:5432/db', /does not parse as a URL|more than one segment/],
+    ['DATABASE_URL', 'postgres://u:100%@h:5432/db', /not a valid escape|does not parse/],
     ['KAFKA_BROKERS', 'localhost', /KAFKA_BROKERS="localhost": expected a comma-separated list of host:port/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud": expected one of/],
     ['API_TRUST_PROXY', 'maybe', /API_TRUST_PROXY="maybe": expected true or false/],

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { type ClickHouseLogin, clickhouseLogins, LOCAL_PASSWORDS } from './clickhouse-users.js';
 import {
   bool,
   brokerList,
@@ -17,6 +18,7 @@ import {
   logLevel,
   optionalPositive,
   optionalString,
+  password,
   port,
   positiveInt,
   postgresUrl,
@@ -27,8 +29,11 @@ const envSchema = z.object({
   LOG_LEVEL: logLevel,
 
   CLICKHOUSE_URL: httpUrl,
-  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_USER: optionalString,
   CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_ADMIN_PASSWORD: password(LOCAL_PASSWORDS.admin),
+  CLICKHOUSE_WRITER_PASSWORD: password(LOCAL_PASSWORDS.writer),
+  CLICKHOUSE_READER_PASSWORD: password(LOCAL_PASSWORDS.reader),
   CLICKHOUSE_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier such as clickstream')
@@ -113,8 +118,15 @@ export interface Config {
   readonly clickhouse: {
     /** Set when an external server is used; the embedded one is not started then. */
     readonly externalUrl: string | undefined;
+    /** Who the roles connect as: CLICKHOUSE_USER, else clickstream_writer (lib/clickhouse-users.ts). */
     readonly user: string;
     readonly password: string;
+    /** Who applies migrations and does admin work: CLICKHOUSE_USER, else clickstream_admin. */
+    readonly admin: ClickHouseLogin;
+    /** The read-only user dashboards connect as. */
+    readonly reader: ClickHouseLogin;
+    /** The passwords of the users in docker/clickhouse/users.xml; the embedded server gets them. */
+    readonly userPasswords: { readonly admin: string; readonly writer: string; readonly reader: string };
     readonly database: string;
     readonly localHttpPort: number;
     readonly localTcpPort: number;
@@ -241,13 +253,30 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       `Invalid configuration (see .env.example):\n  API_HEADERS_TIMEOUT_MS=${e.API_HEADERS_TIMEOUT_MS}: expected at most API_REQUEST_TIMEOUT_MS (${e.API_REQUEST_TIMEOUT_MS})`,
     );
   }
+  if (e.CLICKHOUSE_USER === undefined && e.CLICKHOUSE_PASSWORD !== '') {
+    throw new ConfigError(
+      'Invalid configuration (see .env.example):\n  CLICKHOUSE_PASSWORD is set but CLICKHOUSE_USER is not: set both (one login for everything), ' +
+        'or neither (the roles connect as clickstream_writer with CLICKHOUSE_WRITER_PASSWORD)',
+    );
+  }
+  const userPasswords = {
+    admin: e.CLICKHOUSE_ADMIN_PASSWORD,
+    writer: e.CLICKHOUSE_WRITER_PASSWORD,
+    reader: e.CLICKHOUSE_READER_PASSWORD,
+  };
+  const logins = clickhouseLogins(
+    e.CLICKHOUSE_USER === undefined ? undefined : { user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
+    userPasswords,
+  );
   const config: Config = {
     dataDir: path.resolve(cwd, e.CLICKSTREAM_DATA_DIR),
     logLevel: e.LOG_LEVEL,
     clickhouse: {
       externalUrl: e.CLICKHOUSE_URL,
-      user: e.CLICKHOUSE_USER,
-      password: e.CLICKHOUSE_PASSWORD,
+      ...logins.roles,
+      admin: logins.admin,
+      reader: logins.reader,
+      userPasswords,
       database: e.CLICKHOUSE_DATABASE,
       localHttpPort: e.LOCAL_CLICKHOUSE_HTTP_PORT,
       localTcpPort: e.LOCAL_CLICKHOUSE_TCP_PORT,

@@ -19,6 +19,16 @@ export const positiveInt = (fallback: number) =>
     .positive('expected a positive integer')
     .default(fallback);
 
+/**
+ * A password with a local default. Any characters are fine: it never goes into a URL.
+ * Empty means the default, so `FOO=` in .env does not make a password-less user.
+ */
+export const password = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+
 /** `undefined` for unset *or empty* values, so `FOO=` in .env means "not set". */
 export const optionalString = z
   .string()
@@ -30,10 +40,39 @@ export const httpUrl = optionalString.refine(
   'expected an http(s) URL such as http://127.0.0.1:8123',
 );
 
-export const postgresUrl = optionalString.refine(
-  (v) => v === undefined || /^postgres(ql)?:\/\/\S+/.test(v),
-  'expected a postgres:// URL such as postgres://user:pass@127.0.0.1:5432/clickstream',
-);
+const POSTGRES_URL_HINT =
+  'expected a postgres:// URL such as postgres://user:pass@127.0.0.1:5432/clickstream; ' +
+  'in the user and password, @ : / # ? % must be percent-encoded (@ as %40, # as %23, ...), ' +
+  'or leave them out of the URL (postgres://host:5432/db) and set PGUSER and PGPASSWORD';
+
+/**
+ * Why a DATABASE_URL would not reach the intended server as the intended user, or
+ * undefined. A password pasted in unescaped shows up here: a `#` starts a fragment, a `/`
+ * ends the host, a stray `%` is not a valid escape.
+ */
+function postgresUrlProblem(v: string): string | undefined {
+  if (!/^postgres(ql)?:\/\/\S+$/.test(v)) return 'not a postgres:// URL';
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return 'does not parse as a URL';
+  }
+  if (url.hash !== '') return 'has a # (fragment)';
+  if (/\/./.test(url.pathname.slice(1))) return 'has a path of more than one segment';
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return 'has a % that is not a valid escape in its user or password';
+  }
+  return undefined;
+}
+
+export const postgresUrl = optionalString.superRefine((v, ctx) => {
+  const problem = v === undefined ? undefined : postgresUrlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: ${POSTGRES_URL_HINT}` });
+});
 
 export const brokerList = optionalString
   .refine(

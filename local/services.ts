@@ -65,6 +65,7 @@ export function embeddedServices(config: Config): EmbeddedService[] {
         dataDir: config.dataDir,
         httpPort: config.clickhouse.localHttpPort,
         tcpPort: config.clickhouse.localTcpPort,
+        passwords: config.clickhouse.userPasswords,
       }),
     );
   }

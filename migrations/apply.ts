@@ -20,7 +20,11 @@ export async function applySchema(
   endpoints: Endpoints,
   log: (message: string) => void,
 ): Promise<string[]> {
-  const target = { ...clickhouseTarget(config, endpoints), database: config.clickhouse.database };
+  // DDL needs the admin (the roles' writer has none); with CLICKHOUSE_USER set, that login.
+  const target = {
+    ...clickhouseTarget(config, endpoints, config.clickhouse.admin),
+    database: config.clickhouse.database,
+  };
   const postgres = await connectPg(endpoints.databaseUrl);
   try {
     const { applied } = await migrate({ clickhouse: target, postgres, log });

@@ -30,7 +30,10 @@ async function scheduledRun(): Promise<void> {
     async () => {
       const rows = await queryRows<{ n: string }>(
         clickhouse,
-        `SELECT uniqExact(mart) AS n FROM etl_runs WHERE day = {day:Date} AND trigger = 'cron' AND status = 'ok' AND started_at >= {since:DateTime64(3, 'UTC')}`,
+        // weekly marts name their build by the week's Monday
+        `SELECT uniqExact(mart) AS n FROM etl_runs
+         WHERE (day = {day:Date} OR (mart = 'retention_weekly' AND day = toMonday({day:Date})))
+           AND trigger = 'cron' AND status = 'ok' AND started_at >= {since:DateTime64(3, 'UTC')}`,
         { day: DAY, since },
       );
       return Number(rows[0]?.n) === MART_NAMES.length;

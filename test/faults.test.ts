@@ -28,6 +28,7 @@ import {
   sleepUntil,
   testConfig,
   testEndpoints,
+  testLogin,
   uniqueName,
   withPgClient,
 } from './helpers.js';
@@ -143,10 +144,15 @@ describe('faults', () => {
     timeout: 150_000,
   }, async () => {
     const dataDir = scratchDir('clickhouse');
-    const service = clickhouseService({ dataDir, httpPort: await findFreePort(), tcpPort: await findFreePort() });
+    const service = clickhouseService({
+      dataDir,
+      httpPort: await findFreePort(),
+      tcpPort: await findFreePort(),
+      passwords: testConfig().clickhouse.userPasswords,
+    });
     let clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
     started.push(clickhouseProcess);
-    const target = { url: service.endpoint, user: 'default', password: '', database: 'clickstream' };
+    const target = { url: service.endpoint, ...testLogin('admin'), database: 'clickstream' };
     await withPgClient((postgres) => migrate({ clickhouse: target, postgres, log: () => {} }));
 
     const env = await isolatedPipelineEnv({ CONSUMER_FLUSH_MS: '100' });

@@ -38,8 +38,18 @@ export async function setup(project: TestProject): Promise<void> {
     LOCAL_KAFKA_PORT: String(await findFreePort()),
     LOCAL_KAFKA_CONTROLLER_PORT: String(await findFreePort()),
   };
-  // External services, when the environment names them, are used as they are.
-  for (const name of ['CLICKHOUSE_URL', 'DATABASE_URL', 'KAFKA_BROKERS']) {
+  // External services, when the environment names them, are used as they are (with the
+  // ClickHouse logins the environment gives; the embedded server has the local defaults).
+  for (const name of [
+    'CLICKHOUSE_URL',
+    'DATABASE_URL',
+    'KAFKA_BROKERS',
+    'CLICKHOUSE_USER',
+    'CLICKHOUSE_PASSWORD',
+    'CLICKHOUSE_ADMIN_PASSWORD',
+    'CLICKHOUSE_WRITER_PASSWORD',
+    'CLICKHOUSE_READER_PASSWORD',
+  ]) {
     if (process.env[name]) env[name] = process.env[name]!;
   }
   const config = parseConfig(env);

@@ -31,9 +31,23 @@ export async function apiPortsEnv(): Promise<Record<'API_PORT' | 'API_METRICS_PO
   return { API_PORT: String(await findFreePort()), API_METRICS_PORT: String(await findFreePort()) };
 }
 
-/** A ClickHouse client on the test server, default database `clickstream`. */
-export function testClickHouse(database = 'clickstream'): ClickHouseClient {
-  return createClickHouse({ url: inject('clickhouseUrl'), user: 'default', password: '', database });
+/** A login on the test server: the admin (schema and fixtures), the roles' writer, or the reader. */
+export function testLogin(role: 'admin' | 'writer' | 'reader' = 'admin'): { user: string; password: string } {
+  const { clickhouse } = testConfig();
+  if (role === 'admin') return clickhouse.admin;
+  if (role === 'reader') return clickhouse.reader;
+  return { user: clickhouse.user, password: clickhouse.password };
+}
+
+/**
+ * A ClickHouse client on the test server, default database `clickstream`, as the admin:
+ * tests set up fixtures and scratch tables with it (the server has the real users).
+ */
+export function testClickHouse(
+  database = 'clickstream',
+  role: 'admin' | 'writer' | 'reader' = 'admin',
+): ClickHouseClient {
+  return createClickHouse({ url: inject('clickhouseUrl'), ...testLogin(role), database });
 }
 
 export async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -79,6 +79,7 @@ describe('marts from the fixture', () => {
 
   it('mart_sessions', async () => {
     const dl = ['desktop', 'Chrome', 'Linux'];
+    // ..., day (the site-local day of the first event: UTC here), person_id (no ids: the visitor)
     expect(await martRows('sessions')).toEqual([
       [
         a,
@@ -102,6 +103,8 @@ describe('marts from the fixture', () => {
         'desktop',
         'Firefox',
         'Windows',
+        '2024-05-10',
+        'v3',
       ],
       [
         a,
@@ -125,6 +128,8 @@ describe('marts from the fixture', () => {
         'desktop',
         'Firefox',
         'Windows',
+        '2024-05-10',
+        'v3',
       ],
       [
         a,
@@ -146,6 +151,8 @@ describe('marts from the fixture', () => {
         'email',
         'may',
         ...dl,
+        '2024-05-09',
+        'v1',
       ],
       [
         a,
@@ -167,6 +174,8 @@ describe('marts from the fixture', () => {
         '',
         '',
         ...dl,
+        '2024-05-10',
+        'v1',
       ],
       [
         a,
@@ -190,6 +199,8 @@ describe('marts from the fixture', () => {
         'mobile',
         'Safari',
         'iOS',
+        '2024-05-10',
+        'v2',
       ],
       // crosses midnight: whole, once, in the day it started
       [
@@ -212,6 +223,8 @@ describe('marts from the fixture', () => {
         '',
         '',
         ...dl,
+        '2024-05-10',
+        'v4',
       ],
       [
         b,
@@ -233,6 +246,8 @@ describe('marts from the fixture', () => {
         '',
         '',
         ...dl,
+        '2024-05-10',
+        'v9',
       ],
     ]);
   });
@@ -305,6 +320,16 @@ describe('marts from the fixture', () => {
       [a, '2024-05-09', '/home', 500, 50, 1],
       [a, '2024-05-10', '/home', 0, 0, 1],
       [a, '2024-05-10', '/home', 100, 0, 1],
+    ]);
+  });
+});
+
+describe('mart_retention_weekly from the fixture', () => {
+  it('puts every person of the fixture in the cohort of its week (Monday 2024-05-06)', async () => {
+    // site a: v1, v2, v3, v4 (the bot is not a person); site b: v9. Nobody was seen before.
+    expect(await martRows('retention_weekly')).toEqual([
+      [a, '2024-05-06', 0, 4],
+      [b, '2024-05-06', 0, 1],
     ]);
   });
 });

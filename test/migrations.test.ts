@@ -4,13 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { migrate } from '../migrations/runner.js';
-import { queryRows, testClickHouse, uniqueName, withPgClient } from './helpers.js';
+import { queryRows, testClickHouse, testLogin, uniqueName, withPgClient } from './helpers.js';
 
 /** A migrations folder of its own and a database of its own, so nothing is shared. */
 function scratch() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
   const database = uniqueName('mig');
-  const target = { url: inject('clickhouseUrl'), user: 'default', password: '', database };
+  const target = { url: inject('clickhouseUrl'), ...testLogin('admin'), database };
   const run = () => withPgClient((postgres) => migrate({ clickhouse: target, postgres, log: () => {}, dir }));
   return { dir, database, run };
 }

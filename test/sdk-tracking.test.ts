@@ -186,6 +186,53 @@ describe('the browser SDK in Chromium', () => {
     expect(after!.session_id).not.toBe(pageview!.session_id);
   });
 
+  it('identify() on two devices makes one person in the marts', async () => {
+    const devices = [];
+    for (const path of ['/t/stitch/laptop', '/t/stitch/phone']) {
+      const page = await visitor(); // a fresh context: its own localStorage, so its own anonymous id
+      devices.push(context);
+      await page.goto(stack.page(path, ''));
+      await ready(page);
+      await page.waitForTimeout(20);
+      await page.evaluate(`clickstream.identify('user-7')`);
+      await flush(page);
+    }
+    const rows = await stack.rowsUntil('/t/stitch/', '2 pageviews and 2 identify events', (r) => r.length >= 4);
+    for (const device of devices) await device.close();
+    expect(new Set(rows.map((r) => r.anonymous_id)).size).toBe(2);
+
+    const pgPool = createPgPool(inject('databaseUrl'), () => {}, 2);
+    try {
+      const now = Date.now();
+      await buildMarts({
+        clickhouse: stack.clickhouse,
+        pgPool,
+        options: {
+          sessionGapMinutes: 30,
+          conversionTypes: ['checkout'],
+          attributionWindowDays: 7,
+          heatmapBucketPx: 50,
+          funnels: parseFunnels([]),
+        },
+        from: new Date(now - 3_600_000),
+        to: new Date(now + 60_000),
+        marts: ['sessions'],
+      });
+    } finally {
+      await pgPool.end();
+    }
+    // two devices, two sessions (the identify events are not activity), one person
+    const sessions = await queryRows<{ person_id: string; events: string }>(
+      stack.clickhouse,
+      `SELECT person_id, events FROM mart_sessions WHERE site_id = {site:String} AND entry_path LIKE '/t/stitch/%'`,
+      { site: stack.site },
+    );
+    expect(sessions.map((r) => [r.person_id, Number(r.events)])).toEqual([
+      ['u:user-7', 1],
+      ['u:user-7', 1],
+    ]);
+  });
+
   it("the ESM build's init() returns the same API", async () => {
     stack.file('/t/esm/sdk.mjs', await bundleSdk('esm'));
     const page = await visitor();

@@ -78,6 +78,7 @@ export function postEvents({
       // Header size is bounded only by the server; the stored copy is bounded like any text field.
       request_ua: ua === undefined ? null : ua.slice(0, limits.maxTextLength),
       request_id: requestId,
+      timezone: site.timezone ?? 'UTC',
     };
     const messages = verdict.valid.map(({ event }) => toRawEventMessage(event, facts));
 

@@ -74,12 +74,14 @@ async function runBackfill(input: CommandInput): Promise<number> {
 
 export const backfillCommand: Command = {
   name: 'backfill',
-  summary: 'Rebuild data marts over a time range (whole UTC days), with progress',
+  summary: 'Rebuild data marts over a time range (whole days and weeks), with progress',
   usage: [
     'Usage: clickstream backfill --from ISO --to ISO [--mart NAME[,NAME...]] [--concurrency N]',
     '',
-    'Rebuilds every mart (or the named ones) for each UTC day touched by [from, to): --to is',
-    `exclusive, so --from 2024-03-01 --to 2024-03-03 rebuilds March 1 and 2. Marts: ${MART_NAMES.join(', ')}.`,
+    'Rebuilds every mart (or the named ones) for each day touched by [from, to) — UTC instants;',
+    '--to is exclusive, so --from 2024-03-01 --to 2024-03-03 rebuilds March 1 and 2. Daily marts count',
+    "each site's own local days, so a range also rebuilds the days it touches in any site's time zone,",
+    `and mart_retention_weekly the weeks it touches. Marts: ${MART_NAMES.join(', ')}.`,
     'Each day is replaced atomically and recorded in etl_runs; safe to run while "clickstream etl"',
     'runs (builds of the same mart and day take turns). Progress on stderr; exit 0 when done.',
   ].join('\n'),

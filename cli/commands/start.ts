@@ -3,10 +3,12 @@ import { startConsumer } from '../../consumer/role.js';
 import { ensureServices } from '../../local/services.js';
 import { type Command, UsageError } from '../command.js';
 import { loadContext, say } from '../context.js';
+import { LOCAL_PASSWORDS } from '../../lib/clickhouse-users.js';
 import { createLogger } from '../../lib/logger.js';
 import { ensureDemoSite } from '../demo-site.js';
 import { untilSignal } from '../until-signal.js';
 import { applySchema } from '../../migrations/apply.js';
+import { dashboardsHint } from './grafana-provisioning.js';
 
 const ROLES = ['api', 'consumer', 'etl'] as const;
 type Role = (typeof ROLES)[number];
@@ -77,10 +79,12 @@ export const startCommand: Command = {
           apiUrl,
           demoKey,
           clickhouseUrl: endpoints.clickhouseUrls[0],
+          reader: config.clickhouse.reader,
           roles,
           seconds: (Date.now() - started) / 1000,
         }),
       );
+      say(dashboardsHint());
     } catch (error) {
       say(`clickstream start failed: ${(error as Error).message}`);
       await stopAll();
@@ -98,9 +102,12 @@ function readyBanner(o: {
   apiUrl?: string;
   demoKey?: string;
   clickhouseUrl: string;
+  reader: { user: string; password: string };
   roles: Role[];
   seconds: number;
 }): string {
+  // the local default password is no secret; a configured one is not printed (curl asks for it)
+  const login = o.reader.password === LOCAL_PASSWORDS.reader ? `${o.reader.user}:${o.reader.password}` : o.reader.user;
   const key = o.demoKey ?? '<your write key: clickstream sites add NAME>';
   const lines = [``, `clickstream is ready in ${o.seconds.toFixed(1)} s (roles: ${o.roles.join(', ')})`];
   if (o.apiUrl) {
@@ -115,7 +122,7 @@ function readyBanner(o: {
   }
   lines.push(
     `  then count them:`,
-    `    curl '${o.clickhouseUrl}/?query=SELECT+count()+FROM+clickstream.events'`,
+    `    curl -u ${login} '${o.clickhouseUrl}/?query=SELECT+count()+FROM+clickstream.events'`,
     `  Ctrl-C stops everything.`,
     ``,
   );

@@ -5,8 +5,8 @@
  * and Fathom's cookieless ids.
  *
  * Salts live elsewhere (generated, stored and rotated by consumer/visitor-salts.ts, keyed
- * by the UTC day the server received the event); this file is pure: same inputs, same id,
- * no I/O.
+ * by the site-local day the server received the event, see consumer/to-outcome.ts); this
+ * file is pure: same inputs, same id, no I/O.
  */
 import { createHash } from 'node:crypto';
 

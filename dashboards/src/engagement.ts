@@ -71,9 +71,14 @@ LIMIT 50`,
       h: 12,
       title: 'Click heatmap: ${page}',
       description:
-        "Clicks per grid cell of the chosen page (mart_heatmap_daily): x/y are the cell's left/top pixel edge (y grows downwards on the page).",
+        "Clicks per grid cell of the chosen page (mart_heatmap_daily); a bigger, redder square is more clicks. x is the cell's left edge in px; y is its top edge in px from the top of the page, drawn negative so the top of the page is at the top of the chart.",
+      xy: { x: 'x_px', y: 'y_px', value: 'clicks' },
+      overrides: [
+        { field: 'x_px', axisLabel: 'px from the left' },
+        { field: 'y_px', axisLabel: 'px from the top (downwards)' },
+      ],
       sql: `
-SELECT grid_x, grid_y, sum(clicks) AS clicks
+SELECT grid_x AS x_px, -grid_y AS y_px, sum(clicks) AS clicks
 FROM clickstream.mart_heatmap_daily
 WHERE ${site} AND path = \${page:singlequote} AND $__dateFilter(day)
 GROUP BY grid_x, grid_y

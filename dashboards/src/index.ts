@@ -5,11 +5,13 @@ import { engagement } from './engagement.js';
 import type { DashboardSpec } from './kit.js';
 import { overview } from './overview.js';
 import { pipeline } from './pipeline.js';
+import { retention } from './retention.js';
 
 export const DASHBOARDS: Readonly<Record<string, DashboardSpec>> = {
   overview,
   engagement,
   attribution,
   audience,
+  retention,
   pipeline,
 };

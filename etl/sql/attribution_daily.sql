@@ -1,21 +1,23 @@
 -- The read window of this mart starts lookback + 1 day before the day (etl/marts.ts), so
--- clicks of the lookback window are seen, deduplicated like everything else.
+-- clicks of the lookback window are seen, deduplicated like everything else. Clicks and
+-- conversions are joined by person: a click on one device credits a conversion on another
+-- once the person is identified on both.
 INSERT INTO mart_attribution_daily_staging
     (site_id, day, model, channel, utm_source, utm_campaign, element_id, conversions, revenue)
 WITH
 {{deduped_events}},
 conversions AS (
-    SELECT site_id, event_id, visitor_id, ts, toFloat64OrZero(properties['revenue']) AS revenue
+    SELECT site_id, event_id, person_id, ts, toFloat64OrZero(properties['revenue']) AS revenue
     FROM deduped_events
-    WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+    WHERE local_date = {day:Date}
       AND has({conversion_types:Array(String)}, type)
 ),
 clicks AS (
-    SELECT site_id, visitor_id, ts AS click_ts, event_id AS click_id,
+    SELECT site_id, person_id, ts AS click_ts, event_id AS click_id,
            (toString(channel), toString(utm_source), toString(utm_campaign), element_id) AS credit
     FROM deduped_events
-    -- an empty visitor_id is "unknown", not one visitor: never joined
-    WHERE type = 'click' AND visitor_id != '' AND ts < {to:DateTime64(3, 'UTC')}
+    -- an empty person_id is "unknown", not one person: never joined
+    WHERE type = 'click' AND person_id != '' AND ts < {to:DateTime64(3, 'UTC')}
 ),
 credited AS (
     SELECT
@@ -37,7 +39,7 @@ credited AS (
             -- Unmatched rows (LEFT JOIN) carry click_ts 1970, never in the window.
             k.click_ts <= c.ts AND k.click_ts >= c.ts - toIntervalMillisecond({lookback_ms:Int64}) AS in_window
         FROM conversions AS c
-        LEFT JOIN clicks AS k ON k.site_id = c.site_id AND k.visitor_id = c.visitor_id
+        LEFT JOIN clicks AS k ON k.site_id = c.site_id AND k.person_id = c.person_id
     )
     GROUP BY site_id, event_id
 )

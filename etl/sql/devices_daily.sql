@@ -8,8 +8,8 @@ SELECT
     device_type,
     browser,
     os,
-    uniqExact(visitor_id),
+    uniqExact(person_id),
     uniqExact(sid)
 FROM sessionized_events
-WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+WHERE local_date = {day:Date}
 GROUP BY site_id, device_type, browser, os

@@ -9,6 +9,6 @@ SELECT
     toInt32(floor(assumeNotNull(y) / {bucket:UInt32}) * {bucket:UInt32}) AS grid_y,
     count()
 FROM deduped_events
-WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+WHERE local_date = {day:Date}
   AND type = 'click' AND x IS NOT NULL AND y IS NOT NULL
 GROUP BY site_id, path, grid_x, grid_y

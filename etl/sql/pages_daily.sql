@@ -4,9 +4,9 @@ WITH
 {{sessionized_events}},
 {{sessions}},
 views AS (
-    SELECT site_id, path, count() AS pageviews, uniqExact(visitor_id) AS visitors
+    SELECT site_id, path, count() AS pageviews, uniqExact(person_id) AS visitors
     FROM deduped_events
-    WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND type = 'pageview'
+    WHERE local_date = {day:Date} AND type = 'pageview'
     GROUP BY site_id, path
 ),
 ends AS (

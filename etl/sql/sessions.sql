@@ -1,7 +1,7 @@
 INSERT INTO mart_sessions_staging
     (site_id, session_id, visitor_id, started_at, ended_at, duration_s, events, pageviews, clicks,
      conversions, entry_path, exit_path, is_bounce, referrer_domain, channel, utm_source,
-     utm_medium, utm_campaign, device_type, browser, os)
+     utm_medium, utm_campaign, device_type, browser, os, day, person_id)
 WITH
 {{deduped_events}},
 {{sessionized_events}},
@@ -9,5 +9,5 @@ WITH
 SELECT
     site_id, session_id, visitor_id, started_at, ended_at, duration_s, events, pageviews, clicks,
     conversions, entry_path, exit_path, is_bounce, referrer_domain, channel, utm_source,
-    utm_medium, utm_campaign, device_type, browser, os
+    utm_medium, utm_campaign, device_type, browser, os, {day:Date}, person_id
 FROM sessions

@@ -12,7 +12,7 @@ SELECT
     utm_source,
     utm_medium,
     utm_campaign,
-    uniqExact(visitor_id),
+    uniqExact(person_id),
     count(),
     sum(conversions)
 FROM sessions

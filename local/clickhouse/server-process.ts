@@ -22,7 +22,8 @@ export interface ServerProcessArgs {
   dataDir: string;
   httpPort: number;
   tcpPort: number;
-  configFile?: string;
+  /** The --config-file (server-config.ts): users_config, and remote_servers in cluster mode. */
+  configFile: string;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ServerProcessArgs;
@@ -38,7 +39,7 @@ const argv = [
   '--listen_host=127.0.0.1',
   `--http_port=${args.httpPort}`,
   `--tcp_port=${args.tcpPort}`,
-  ...(args.configFile ? [`--config-file=${args.configFile}`] : []),
+  `--config-file=${args.configFile}`,
   '--multiquery',
   `--query=SYSTEM START LISTEN HTTP; SYSTEM START LISTEN TCP; ${blockForever}`,
 ];

@@ -8,10 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { embeddedClickHouseUrl } from '../../lib/endpoints.js';
+import { type ClickHouseRole, PASSWORD_VARIABLES } from '../../lib/clickhouse-users.js';
 import type { EmbeddedService } from '../embedded-service.js';
 import { isPortFree } from '../process-control.js';
 import { answers } from '../probes.js';
 import type { ServerProcessArgs } from './server-process.js';
+import { type ServerConfigOptions, USERS_FILE, writeServerConfig } from './server-config.js';
 
 const require = createRequire(import.meta.url);
 
@@ -39,16 +41,22 @@ export function findLibchdb(): string {
 }
 
 /**
- * `configFile`: an optional ClickHouse config passed as `--config-file` (e.g. one naming a
- * users.xml in `<users_config>`, so named users, passwords and readonly profiles apply).
+ * The server runs with the users of docker/clickhouse/users.xml (admin, writer, read-only
+ * reader; `passwords` become the environment variables that file reads), through a
+ * `--config-file` written into `<dataDir>/clickhouse-config/` at each start.
+ * `remoteServers` adds a cluster definition to that same config.
  */
 export function clickhouseService(options: {
   dataDir: string;
   httpPort: number;
   tcpPort: number;
-  configFile?: string;
+  passwords: Readonly<Record<ClickHouseRole, string>>;
+  usersFile?: string;
+  remoteServers?: ServerConfigOptions['remoteServers'];
 }): EmbeddedService {
   const dataDir = path.join(options.dataDir, 'clickhouse');
+  const configDir = path.join(options.dataDir, 'clickhouse-config');
+  let configFile = '';
   const url = embeddedClickHouseUrl(options.httpPort);
   let library = '';
   return {
@@ -77,18 +85,34 @@ export function clickhouseService(options: {
         }
       }
     },
-    async prepare() {},
+    async prepare() {
+      configFile = writeServerConfig(configDir, {
+        usersFile: options.usersFile ?? USERS_FILE,
+        ...(options.remoteServers ? { remoteServers: options.remoteServers } : {}),
+      });
+    },
     command() {
       const args: ServerProcessArgs = {
         library,
         dataDir,
         httpPort: options.httpPort,
         tcpPort: options.tcpPort,
-        ...(options.configFile ? { configFile: options.configFile } : {}),
+        configFile,
       };
       const tsx = pathToFileURL(require.resolve('tsx')).href;
       const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
-      return { file: process.execPath, args: ['--import', tsx, entry, JSON.stringify(args)] };
+      // users.xml reads each password with from_env
+      const passwords = Object.fromEntries(
+        (Object.keys(PASSWORD_VARIABLES) as ClickHouseRole[]).map((role) => [
+          PASSWORD_VARIABLES[role],
+          options.passwords[role],
+        ]),
+      );
+      return {
+        file: process.execPath,
+        args: ['--import', tsx, entry, JSON.stringify(args)],
+        env: { ...process.env, ...passwords },
+      };
     },
     isReady: () => answers('clickhouse', url),
   };

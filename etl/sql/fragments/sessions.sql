@@ -1,13 +1,16 @@
--- Sessions that started in [from, to): a session belongs to the day of its first event.
--- The read window reaches back one day so a session that started yesterday is seen as
--- such (and left out), and forward one day so a session crossing midnight is whole.
--- Session attributes (source, device) are those of its first event; entry / exit page
--- are the first / last pageview's path (first / last event's when it has no pageview).
+-- Sessions that started on the day being built: a session belongs to the site-local day
+-- of its first event. The read window reaches back one day so a session that started the
+-- day before is seen as such (and left out), and forward one day so a session crossing
+-- midnight is whole. Session attributes (source, device, person) are those of its first
+-- event; entry / exit page are the first / last pageview's path (first / last event's
+-- when it has no pageview).
 sessions AS (
     SELECT
         site_id,
         sid AS session_id,
         argMin(visitor_id, (ts, event_id)) AS visitor_id,
+        argMin(person_id, (ts, event_id)) AS person_id,
+        argMin(local_date, (ts, event_id)) AS start_day,
         min(ts) AS started_at,
         max(ts) AS ended_at,
         toUInt32(dateDiff('second', started_at, ended_at)) AS duration_s,
@@ -28,5 +31,5 @@ sessions AS (
         argMin(os, (ts, event_id)) AS os
     FROM sessionized_events
     GROUP BY site_id, sid
-    HAVING started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+    HAVING start_day = {day:Date}
 )
