@@ -29,6 +29,7 @@ import {
   testClickHouse,
   testConfig,
   testEndpoints,
+  testLogin,
   uniqueName,
 } from './helpers.js';
 
@@ -58,7 +59,7 @@ describe('a Postgres outage', () => {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
     service = postgresService({ dataDir, port: await findFreePort() });
     await startPostgres();
-    const clickhouse = { url: inject('clickhouseUrl'), user: 'default', password: '', database: 'clickstream' };
+    const clickhouse = { url: inject('clickhouseUrl'), ...testLogin('admin'), database: 'clickstream' };
     await withClient((postgres) => migrate({ clickhouse, postgres, log: () => {} }));
   }, 180_000);
 

@@ -78,8 +78,9 @@ export const eraseCommand: Command = {
   async run({ values }) {
     const person = personOf(values);
     const { config, endpoints, logger } = loadContext('erase');
+    // Deleting raw events is the admin's (the roles' writer may only insert them).
     const clickhouse = createClickHouse(
-      clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
+      clickhouseTarget(config, endpoints, { ...config.clickhouse.admin, requestTimeoutMs: config.etl.queryTimeoutMs }),
       ETL_CLICKHOUSE_SETTINGS,
     );
     const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 2);
