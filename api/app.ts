@@ -75,6 +75,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
           sinkGate({
             admission: sinkAdmission,
             maxInFlight: limits.maxPendingSends,
+            maxInFlightBytes: limits.maxPendingBytes,
+            maxBodyBytes: limits.maxBodyBytes,
             retryAfterSeconds,
             onRefused: (code) => metrics.requestsShed.inc({ reason: code }),
           }),

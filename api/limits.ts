@@ -54,8 +54,16 @@ export interface ApiLimits {
    * parsed events, so this is what bounds memory when clients return together.
    */
   maxPendingSends: number;
-  /** Bytes of events held by those sends; a send that would pass it is refused with 503. */
+  /**
+   * Body bytes of the POSTs being handled (by Content-Length), and bytes of events held by
+   * unsettled sends; past either, 503 `sink_busy` (a lone request is always let through).
+   */
   maxPendingBytes: number;
+  /**
+   * While the API's event loop runs later than this, POST /events is refused with 503
+   * `overloaded` before its body is read (loop-delay.ts): the answers are late anyway.
+   */
+  maxEventLoopDelayMs: number;
   rateLimit: {
     /** Per write key (i.e. per site), counted in requests. */
     perKey: TokenBucketLimit;
@@ -94,7 +102,8 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   resolveTimeoutMs: 2000,
   retryAfterSeconds: 5,
   maxPendingSends: 256,
-  maxPendingBytes: 32 * MiB,
+  maxPendingBytes: 16 * MiB,
+  maxEventLoopDelayMs: 1000,
   rateLimit: Object.freeze({
     perKey: Object.freeze({ burst: 2000, perSecond: 500 }),
     perIp: Object.freeze({ burst: 200, perSecond: 50 }),

@@ -17,7 +17,7 @@ export interface ApiMetrics {
   produceDuration: Histogram<'outcome'>;
   /** Events per request as sent (valid and invalid together). */
   batchSize: Histogram;
-  /** POST /events refused before the body was read; label `reason`: sink_down, sink_busy. */
+  /** POST /events refused before the body was read; label `reason`: sink_down, sink_busy, overloaded. */
   requestsShed: Counter<'reason'>;
 }
 
@@ -83,7 +83,7 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       () =>
         new Counter({
           name: 'clickstream_api_requests_shed_total',
-          help: 'POST /events answered 503 before the body was read, by reason (sink_down, sink_busy)',
+          help: 'POST /events answered 503 before the body was read, by reason (sink_down, sink_busy, overloaded)',
           labelNames: ['reason'] as const,
           registers: [registry],
         }),

@@ -14,6 +14,7 @@ import type { SinkMessage } from './deps.js';
 import { createKafkaProbe } from './kafka-probe.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { resolveApiLimits } from './limits.js';
+import { createLoopDelayShedder } from './loop-delay.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
 import { loadDemoPage } from './routes/demo.js';
 import { buildSdkScript } from './sdk-script.js';
@@ -48,6 +49,7 @@ export async function startApi(
     onChange: (state, detail) =>
       state === 'up' ? logger.info({ detail }, 'sink_available') : logger.warn({ detail }, 'sink_unavailable_detected'),
   });
+  const shedder = createLoopDelayShedder({ maxDelayMs: limits.maxEventLoopDelayMs });
   const guard = createSinkGuard<SinkMessage>({
     sink,
     health,
@@ -70,7 +72,8 @@ export async function startApi(
   const sites = createPostgresSiteResolver(createSiteStore(pool), { staleMs: config.api.siteCacheStaleMs });
   const app = createApp({
     sink: guard,
-    sinkAdmission: guard.admission,
+    // The sink first (down: nothing to do), then the API's own lateness.
+    sinkAdmission: () => guard.admission() ?? shedder.refusal(),
     sites,
     logger,
     registry,
@@ -103,6 +106,7 @@ export async function startApi(
     config.api.http,
   ).catch(async (error: unknown) => {
     health.stop();
+    shedder.stop();
     await Promise.all([metrics.close(), probe.close(), sink.close().catch(() => {}), pool.end()]);
     throw error;
   });
@@ -115,6 +119,7 @@ export async function startApi(
       logger.info('api_stopping');
       await server.close();
       health.stop();
+      shedder.stop();
       await probe.close();
       await sink.close().catch((error) => logger.warn({ err: error }, 'producer_close_failed'));
       await metrics.close();

@@ -18,8 +18,8 @@ export class SinkBusyError extends SinkUnavailableError {
   override readonly name: string = 'SinkBusyError';
 }
 
-/** Why a request may not go to the sink now, or null when it may. */
-export type Refusal = { code: 'sink_down' | 'sink_busy'; message: string } | null;
+/** Why a request may not be taken now, or null when it may. */
+export type Refusal = { code: 'sink_down' | 'sink_busy' | 'overloaded'; message: string } | null;
 
 export interface SinkGuardOptions<M> {
   sink: { send(messages: M[]): Promise<void> };

@@ -147,7 +147,7 @@ export async function startBenchStack(options: {
       servicePids,
       rolePids,
       async restartService(name) {
-        await ensureServices(config, { log: () => {}, owner: process.pid });
+        await ensureServices(config, { log: () => {}, owner: process.pid, only: [name] });
         // The new pid, so that stop() never signals a stale one (the OS may reuse it).
         servicePids[name] = readPids()[name];
       },

@@ -4,9 +4,11 @@
  * readers see it (`FINAL`, and the marts built by the ETL's own functions).
  */
 import { buildMarts } from '../etl/build-marts.js';
+import { speedCutoff } from '../etl/build-partition.js';
 import type { BuildOptions } from '../etl/build-options.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { Pool } from '../lib/postgres.js';
+import { clickHouseTime } from '../lib/time.js';
 
 export interface Comparison {
   accepted: number;
@@ -14,9 +16,16 @@ export interface Comparison {
   distinct: number;
   /** Rows of `events FINAL` (duplicates merged, as queries see them). */
   final: number;
-  /** Events counted by mart_traffic_hourly and by mart_sessions. */
-  martTrafficEvents: number;
+  /** Events counted by mart_sessions (every event belongs to one session; no speed layer). */
   martSessionsEvents: number;
+  /**
+   * mart_traffic_hourly's exact layer counts hours before the build's cutoff (the start of
+   * the hour it ran in); the events stored for those hours, each once, by the mart's own rule.
+   */
+  martTrafficExactEvents: number;
+  storedBeforeCutoff: number;
+  /** What the public mart_traffic_hourly shows: exact hours plus the speed layer's (which counts retried copies again). */
+  martTrafficViewEvents: number;
   /** Accepted, not stored. */
   lost: number;
   /** Stored, never sent by the run (or answered 4xx). */
@@ -25,8 +34,13 @@ export interface Comparison {
   inDoubtStored: number;
 }
 
-async function one(clickhouse: ClickHouseClient, query: string, sites: string[]): Promise<number> {
-  const result = await clickhouse.query({ query, query_params: { sites }, format: 'JSONEachRow' });
+async function one(
+  clickhouse: ClickHouseClient,
+  query: string,
+  sites: string[],
+  params: Record<string, unknown> = {},
+): Promise<number> {
+  const result = await clickhouse.query({ query, query_params: { sites, ...params }, format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();
   return Number(row?.n ?? 0);
 }
@@ -63,6 +77,7 @@ export async function compare(o: {
     if (o.givenUp.has(id)) inDoubtStored++;
     else extra++;
   }
+  const cutoff = clickHouseTime(speedCutoff(new Date()));
   await buildMarts({
     clickhouse,
     pgPool: o.pgPool,
@@ -76,14 +91,31 @@ export async function compare(o: {
     accepted: o.accepted.size,
     distinct: stored.size,
     final: await one(clickhouse, 'SELECT count() AS n FROM events FINAL WHERE site_id IN {sites:Array(String)}', sites),
-    martTrafficEvents: await one(
-      clickhouse,
-      'SELECT sum(events) AS n FROM mart_traffic_hourly WHERE site_id IN {sites:Array(String)}',
-      sites,
-    ),
     martSessionsEvents: await one(
       clickhouse,
       'SELECT sum(events) AS n FROM mart_sessions WHERE site_id IN {sites:Array(String)}',
+      sites,
+    ),
+    martTrafficExactEvents: await one(
+      clickhouse,
+      `SELECT sum(events) AS n FROM mart_traffic_hourly_exact
+       WHERE site_id IN {sites:Array(String)} AND hour < {cutoff:DateTime64(3, 'UTC')}`,
+      sites,
+      { cutoff },
+    ),
+    // The copy a build counts is the latest inserted one (etl/sql/fragments/deduped_events.sql).
+    storedBeforeCutoff: await one(
+      clickhouse,
+      `SELECT count() AS n FROM (
+         SELECT argMax(ts, (inserted_at, ts)) AS t FROM events
+         WHERE site_id IN {sites:Array(String)} GROUP BY site_id, event_id)
+       WHERE t < {cutoff:DateTime64(3, 'UTC')}`,
+      sites,
+      { cutoff },
+    ),
+    martTrafficViewEvents: await one(
+      clickhouse,
+      'SELECT sum(events) AS n FROM mart_traffic_hourly WHERE site_id IN {sites:Array(String)}',
       sites,
     ),
     lost,

@@ -4,6 +4,7 @@
  * delay (from its own /metrics, so measured inside the process), and the machine's load.
  */
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readProcess } from '../bench/process-stats.js';
 
@@ -17,6 +18,8 @@ export interface WatchPoint {
   consumerCpuPct: number;
   /** Longest event-loop delay the api saw since the previous scrape, ms (NaN: no answer). */
   apiLoopDelayMaxMs: number;
+  /** The same for this process (the load generator): its latencies are only as good as this. */
+  selfLoopDelayMaxMs: number;
   loadavg1m: number;
 }
 
@@ -29,6 +32,8 @@ export function startProcessWatch(o: {
 }) {
   const points: WatchPoint[] = [];
   let running = true;
+  const self = monitorEventLoopDelay({ resolution: 10 });
+  self.enable();
   const last = new Map<string, { pid: number; at: number; cpu: number }>();
   const cpuPct = (name: string, pid: number, at: number): { rssMb: number; cpuPct: number } => {
     const reading = readProcess({ name, pid, tree: false });
@@ -64,8 +69,10 @@ export function startProcessWatch(o: {
         apiCpuPct: api.cpuPct,
         consumerCpuPct: consumer.cpuPct,
         apiLoopDelayMaxMs: delay,
+        selfLoopDelayMaxMs: self.max / 1e6,
         loadavg1m: os.loadavg()[0]!,
       });
+      self.reset();
       await sleep(Math.max(0, (o.everyMs ?? 500) - (performance.now() - started)));
     }
   })();
@@ -74,6 +81,7 @@ export function startProcessWatch(o: {
     async stop(): Promise<WatchPoint[]> {
       running = false;
       await done;
+      self.disable();
       return points;
     },
   };

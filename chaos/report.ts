@@ -34,10 +34,14 @@ export interface ChaosReport {
   slowest: Attempt[];
   produce_timeout_ms: number;
   rss_mb: { api_idle: number; api_max: number; api_max_kafka_fault: number; consumer_max: number };
+  /** api RSS every 5 s: [s since the start, MB]. */
+  api_rss_series: Array<[number, number]>;
   /** % of one core, sampled twice a second. */
   cpu_pct: { api_mean: number; api_max: number; consumer_mean: number };
   /** The api's own measure of how late its event loop ran (a starved or overloaded process). */
   api_loop_delay_max_ms: { all: number; kafka_fault: number };
+  /** The load generator's own event-loop delay: a starved generator inflates every latency. */
+  generator_loop_delay_max_ms: number;
   faults: FaultRecord[];
   /** API log lines at warn level or above: all, and while Kafka was down or recovering. */
   api_warn_lines: { total: number; kafka_fault: number };
@@ -62,7 +66,15 @@ export function renderChaos(r: ChaosReport): string {
   const rows: Array<[string, string]> = [
     ['events accepted (202, distinct ids)', n(c.accepted)],
     ['distinct in ClickHouse / `FINAL` rows', `${n(c.distinct)} / ${n(c.final)}`],
-    ['in mart_traffic_hourly / mart_sessions', `${n(c.martTrafficEvents)} / ${n(c.martSessionsEvents)}`],
+    ['in mart_sessions', n(c.martSessionsEvents)],
+    [
+      "in mart_traffic_hourly, exact hours (before the build's hour) / stored for them",
+      `${n(c.martTrafficExactEvents)} / ${n(c.storedBeforeCutoff)}`,
+    ],
+    [
+      'public mart_traffic_hourly (exact + speed layer) / distinct',
+      `${n(c.martTrafficViewEvents)} / ${n(c.distinct)} (the speed layer counts retried copies until the hourly rebuild)`,
+    ],
     ['**lost** (accepted, not stored)', n(c.lost)],
     ['**extra** (stored, never accepted nor in doubt)', n(c.extra)],
     ['in doubt (timed out, given up) and stored', `${n(c.inDoubtStored)} of ${n(r.traffic.given_up_events)} given up`],

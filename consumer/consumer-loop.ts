@@ -17,6 +17,7 @@ import type { FlushBuffer } from './flush-buffer.js';
 import type { ConsumerMetrics } from './metrics.js';
 import { awaitWithHeartbeat, createOffsetCommits, lagAfter } from './offset-commits.js';
 import type { MessageOutcome } from './outcome.js';
+import { toOutcomesInChunks } from './outcomes-in-chunks.js';
 import type { ConsumerReadiness } from './readiness.js';
 
 export interface ConsumerLoopDeps {
@@ -92,7 +93,7 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const outcomes = await deps.toOutcomes(batch, heartbeat);
+    const outcomes = await toOutcomesInChunks(batch, deps.toOutcomes, heartbeat);
     if (!isRunning() || isStale()) return; // revoked while waiting: not ours to load any more
     const position = {
       topic: batch.topic,

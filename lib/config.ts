@@ -70,6 +70,7 @@ const envSchema = z.object({
   API_RATE_BURST_PER_IP: optionalPositive,
   API_MAX_PENDING_SENDS: optionalPositive,
   API_MAX_PENDING_BYTES: optionalPositive,
+  API_MAX_EVENT_LOOP_DELAY_MS: optionalPositive,
   API_SITE_CACHE_STALE_S: positiveInt(600),
   API_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   API_REQUEST_TIMEOUT_MS: positiveInt(30_000),
@@ -211,6 +212,7 @@ export interface ApiLimitSettings {
   maxBodyBytes?: number;
   maxPendingSends?: number;
   maxPendingBytes?: number;
+  maxEventLoopDelayMs?: number;
   maxEventsPerBatch?: number;
   maxFutureMs?: number;
   backfillWindowMs?: number;
@@ -310,6 +312,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
           produceTimeoutMs: e.API_PRODUCE_TIMEOUT_MS,
           maxPendingSends: e.API_MAX_PENDING_SENDS,
           maxPendingBytes: e.API_MAX_PENDING_BYTES,
+          maxEventLoopDelayMs: e.API_MAX_EVENT_LOOP_DELAY_MS,
         }),
         rateLimit: {
           perKey: defined({ perSecond: e.API_RATE_PER_KEY, burst: e.API_RATE_BURST_PER_KEY }),

@@ -20,10 +20,12 @@ function watchedBody(text: string) {
 }
 
 function post(app: ReturnType<typeof createApp>, body: ReadableStream<Uint8Array> | string, method = 'POST') {
+  const length: Record<string, string> =
+    typeof body === 'string' ? { 'Content-Length': String(Buffer.byteLength(body)) } : {};
   return app.request('/events', {
     method,
     body: method === 'POST' ? body : null,
-    headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, Origin: 'https://shop.example' },
+    headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, Origin: 'https://shop.example', ...length },
     duplex: 'half', // undici needs it for a stream body
   });
 }
@@ -80,6 +82,39 @@ describe('sinkGate() in the app', () => {
     release();
     expect((await Promise.all(first)).map((r) => r.status)).toEqual([202, 202]);
     expect((await post(app, body)).status).toBe(202);
+  });
+
+  it('counts body bytes in flight too: a big body past the byte cap waits its turn (a lone one always goes)', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const deps = testDeps({ sinkAdmission: () => null, limits: { maxPendingBytes: 1500 } });
+    const sendOk = deps.sink.send.bind(deps.sink);
+    deps.sink.send = async (m) => {
+      await held;
+      return sendOk(m);
+    };
+    const app = createApp(deps);
+    const big = JSON.stringify([{ type: 'click', payload: { note: 'x'.repeat(900) } }]);
+    const first = post(app, big); // alone: let in although past the cap
+    await new Promise((r) => setTimeout(r, 20));
+    const refused = await post(app, big);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ error: 'sink_busy', message: expect.stringContaining('bytes') });
+    // A small one still fits beside the big one.
+    const small = post(app, JSON.stringify([{ type: 'click' }]));
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect((await first).status).toBe(202);
+    expect((await small).status).toBe(202);
+  });
+
+  it('answers 503 overloaded while the API is behind', async () => {
+    const app = createApp(
+      testDeps({ sinkAdmission: () => ({ code: 'overloaded', message: 'the collector is overloaded' }) }),
+    );
+    const res = await post(app, JSON.stringify([{ type: 'click' }]));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'overloaded' });
   });
 
   it('lets CORS preflights through (the browser posts later, when the sink may be back)', async () => {

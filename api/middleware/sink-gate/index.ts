@@ -21,6 +21,12 @@ export interface SinkGateOptions {
    * clients come back together after an outage.
    */
   maxInFlight: number;
+  /**
+   * Body bytes of those requests (their Content-Length; a body without one counts as
+   * `maxBodyBytes`): a few huge bodies hold as much memory as many small ones.
+   */
+  maxInFlightBytes: number;
+  maxBodyBytes: number;
   /** Seconds for `Retry-After` (spread, so refused clients do not return together). */
   retryAfterSeconds: () => number;
   /** Told of each refusal (metrics, collapsed warnings). */
@@ -28,34 +34,45 @@ export interface SinkGateOptions {
 }
 
 /**
- * 503 `sink_unavailable` (sink down) or `sink_busy` (too much in flight) + `Retry-After`;
- * other methods (a CORS preflight) pass.
+ * 503 `sink_unavailable` (sink down), `sink_busy` (too much in flight) or `overloaded`
+ * (the API itself is behind) + `Retry-After`; other methods (a CORS preflight) pass.
  */
 export function sinkGate({
   admission,
   maxInFlight,
+  maxInFlightBytes,
+  maxBodyBytes,
   retryAfterSeconds,
   onRefused,
 }: SinkGateOptions): MiddlewareHandler<ApiEnv> {
   let inFlight = 0;
+  let inFlightBytes = 0;
   return async function sinkGate(c, next) {
     if (c.req.method !== 'POST') return next();
+    const declared = Number(c.req.header('Content-Length'));
+    const bytes = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, maxBodyBytes) : maxBodyBytes;
     const refusal: Refusal =
       admission() ??
-      (inFlight >= maxInFlight ? { code: 'sink_busy', message: `${inFlight} requests are being handled` } : null);
+      (inFlight >= maxInFlight
+        ? { code: 'sink_busy', message: `${inFlight} requests are being handled` }
+        : inFlight > 0 && inFlightBytes + bytes > maxInFlightBytes
+          ? { code: 'sink_busy', message: `${inFlightBytes} bytes of requests are being handled` }
+          : null);
     if (refusal === null) {
       inFlight++;
+      inFlightBytes += bytes;
       try {
         return await next();
       } finally {
         inFlight--;
+        inFlightBytes -= bytes;
       }
     }
     onRefused?.(refusal.code);
     const retryAfter = retryAfterSeconds();
     throw new ApiError(
       503,
-      refusal.code === 'sink_down' ? 'sink_unavailable' : 'sink_busy',
+      refusal.code === 'sink_down' ? 'sink_unavailable' : refusal.code,
       `${refusal.message}; nothing was accepted, retry after ${retryAfter} s`,
       { headers: { 'Retry-After': String(retryAfter) } },
     );
