@@ -102,7 +102,7 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   resolveTimeoutMs: 2000,
   retryAfterSeconds: 5,
   maxPendingSends: 256,
-  maxPendingBytes: 16 * MiB,
+  maxPendingBytes: 8 * MiB,
   maxEventLoopDelayMs: 1000,
   rateLimit: Object.freeze({
     perKey: Object.freeze({ burst: 2000, perSecond: 500 }),

@@ -177,7 +177,11 @@ export async function startBenchStack(options: {
 
 const OWNER_MARK = '.clickstream-bench';
 
-/** Empties the dir, but only one the bench made (it holds OWNER_MARK) or a new/empty one. */
+/**
+ * Empties the dir, but only one the bench made (it holds OWNER_MARK) or a new/empty one, and
+ * never one a live run still uses (the mark names its pid): two runs on one data dir would
+ * start, stop and kill each other's services.
+ */
 function emptyBenchDir(dir: string): void {
   const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   if (entries.length > 0 && !entries.includes(OWNER_MARK)) {
@@ -185,9 +189,15 @@ function emptyBenchDir(dir: string): void {
       `bench: ${dir} is not empty and was not made by the bench; pick another --data-dir (it is emptied first)`,
     );
   }
+  const owner = entries.includes(OWNER_MARK)
+    ? Number(/^pid (\d+)$/m.exec(fs.readFileSync(path.join(dir, OWNER_MARK), 'utf8'))?.[1] ?? 0)
+    : 0;
+  if (owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(`bench: ${dir} is in use by a running bench or chaos run (pid ${owner}); pick another --data-dir`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, OWNER_MARK), 'Made by clickstream bench, emptied by each run.\n');
+  fs.writeFileSync(path.join(dir, OWNER_MARK), `Made by clickstream bench, emptied by each run.\npid ${process.pid}\n`);
 }
 
 async function createSites(databaseUrl: string, count: number): Promise<BenchSite[]> {

@@ -62,3 +62,24 @@ export async function waitUntilCommitted(
   }
   return undefined;
 }
+
+/** Polls until at most `maxBehind` records are not committed (the consumer is caught up), or `timeoutMs`. */
+export async function waitUntilCaughtUp(
+  kafka: Kafka,
+  o: { topic: string; groupId: string; maxBehind: number; timeoutMs: number },
+): Promise<number> {
+  const deadline = performance.now() + o.timeoutMs;
+  let last = Number.POSITIVE_INFINITY;
+  while (performance.now() < deadline) {
+    const [ends, committed] = await Promise.all([
+      topicEnds(kafka, o.topic),
+      committedOffsets(kafka, o.topic, o.groupId),
+    ]).catch(() => [undefined, undefined] as const);
+    if (ends && committed) {
+      last = behind(ends, committed);
+      if (last <= o.maxBehind) return last;
+    }
+    await sleep(500);
+  }
+  return last;
+}

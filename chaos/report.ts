@@ -110,8 +110,8 @@ export function renderChaos(r: ChaosReport): string {
       `${r.cpu_pct.api_mean.toFixed(0)} / ${r.cpu_pct.api_max.toFixed(0)}; ${r.cpu_pct.consumer_mean.toFixed(0)}`,
     ],
     [
-      'api event-loop delay max, whole run / Kafka fault',
-      `${r.api_loop_delay_max_ms.all.toFixed(0)} / ${r.api_loop_delay_max_ms.kafka_fault.toFixed(0)} ms`,
+      'event-loop delay max: api whole run / api Kafka fault / load generator',
+      `${r.api_loop_delay_max_ms.all.toFixed(0)} / ${r.api_loop_delay_max_ms.kafka_fault.toFixed(0)} / ${r.generator_loop_delay_max_ms.toFixed(0)} ms`,
     ],
     [
       'api warn lines, all / during the Kafka fault',

@@ -1,8 +1,8 @@
 /**
  * The fault suite's traffic: requests started at a fixed rate (open loop, like thousands
  * of independent browsers: a slow answer does not slow the arrivals), each retried as the
- * browser SDK does, with the same event ids, after `Retry-After` on a 503/429 or a second
- * after a connection error or a 408, until accepted or out of attempts. What it records is what the
+ * browser SDK does, with the same event ids, after `Retry-After` (+ up to 50 % jitter) on a
+ * 503/429 or a second after a connection error or a 408, until accepted or out of attempts. What it records is what the
  * final comparison and the latency table need: every accepted event id, every answer's
  * status and service time, and the ids whose fate is unknown (answered "may or may not be
  * stored" and never accepted afterwards).
@@ -128,8 +128,9 @@ export function startRetryingClient(options: RetryingClientOptions) {
         return;
       }
       if (attempt === 1) result.retried++;
-      // As the SDK: Retry-After when given, else a second (a connection error, a timeout).
-      await sleep(((answer?.retryAfter ?? 1) * 1000) | 0);
+      // As the SDK (sdk/src/backoff.ts): Retry-After as a minimum (else a second, after a
+      // connection error or a timeout), plus up to 50 % jitter.
+      await sleep(Math.round((answer?.retryAfter ?? 1) * 1000 * (1 + Math.random() / 2)));
     }
   };
 

@@ -20,6 +20,7 @@ import { resolveApiLimits } from '../api/limits.js';
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
+import { waitUntilCaughtUp } from './backlog.js';
 import { type FaultName, type FaultRecord, runFault } from './faults.js';
 import { startHostileTraffic } from './hostile-requests.js';
 import { startProcessWatch } from './process-watch.js';
@@ -61,6 +62,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 4);
   const limits = resolveApiLimits(config.api.limits);
   const outageMs = Math.min(20_000, Math.max(8000, (o.durationS * 1000) / 8));
+  // What runs in the background; stopped in `finally` too, so a failed run leaves no traffic
+  // going (a stray run once went on posting, and restarting services, in the next run's dir).
+  const stops: Array<() => unknown> = [];
   try {
     await sleep(3000);
     const apiIdleMb = (readProcess({ name: 'api', pid: stack.rolePids.api, tree: false })?.rssBytes ?? 0) / 2 ** 20;
@@ -72,6 +76,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       apiMetricsUrl: `http://${config.api.metricsHost}:${config.api.metricsPort}/metrics`,
       epoch,
     });
+    stops.push(() => watch.stop());
 
     let fiveXx = 0;
     const onAnswer = (status: number) => {
@@ -84,6 +89,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       ratePerS: o.requestsPerS,
       epoch,
     });
+    stops.push(() => client.stop(0));
     const hostile = startHostileTraffic({
       url: stack.apiUrl,
       hostileKey: hostileSite.key,
@@ -91,8 +97,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       everyMs: 500,
       onAnswer,
     });
+    stops.push(() => hostile.stop());
     await sleep(2000);
     const slow = startSlowClients(config.api.port, { silent: 300, slow_headers: 50, trickled_body: 50 });
+    stops.push(() => slow.stop());
     const slowStopAt = performance.now() + config.api.http.requestTimeoutMs + 15_000;
 
     const faults: FaultRecord[] = [];
@@ -100,6 +108,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     for (const [i, name] of FAULTS.entries()) {
       const due = epoch + 5000 + i * slot;
       if (performance.now() < due) await sleep(due - performance.now());
+      // Each fault starts from a caught-up consumer, so its recovery is its own.
+      await waitUntilCaughtUp(kafka, {
+        topic: config.kafka.topicRaw,
+        groupId: config.kafka.consumerGroup,
+        maxBehind: 3 * o.requestsPerS * o.eventsPerRequest,
+        timeoutMs: 60_000,
+      });
       o.log(`chaos: fault ${i + 1}/${FAULTS.length}: ${name}`);
       const record = await runFault(name, { stack, kafka, outageMs, epoch, log: o.log });
       faults.push(record);
@@ -250,6 +265,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     judge(report);
     return report;
   } finally {
+    await Promise.allSettled(stops.map(async (stop) => stop()));
     await pgPool.end().catch(() => {});
     await clickhouse.close().catch(() => {});
     o.log('chaos: stopping the stack');

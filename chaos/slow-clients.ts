@@ -31,6 +31,8 @@ export function startSlowClients(port: number, counts: Record<SlowKind, number>)
       socket.on('data', () => {});
       socket.on('close', () => (entry.cutAfterMs ??= performance.now() - entry.openedAt));
       socket.on('connect', () => {
+        // Timed from the connection, as the server times it (a SYN may have waited in line).
+        entry.openedAt = performance.now();
         if (kind === 'slow_headers') {
           socket.write('POST /events HTTP/1.1\r\nHost: collector\r\n');
           const t = setInterval(() => socket.writable && socket.write(`X-Slow-${i}: 1\r\n`), 1000);

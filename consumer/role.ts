@@ -30,7 +30,15 @@ export interface RunningConsumer {
 export async function startConsumer({ config, endpoints, logger }: RoleDeps): Promise<RunningConsumer> {
   const metrics = createConsumerMetrics();
   const clickhouse = createClickHouse(clickhouseTarget(config, endpoints));
-  const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
+  const kafka = createKafka({
+    brokers: endpoints.kafkaBrokers,
+    clientId: `${config.kafka.clientId}-consumer`,
+    logger,
+    // ~60 s of attempts: a broker restart shorter than that is waited out by the same group
+    // member, which then rejoins at once. Given up sooner, kafkajs restarts the consumer as
+    // a new member, and the group waits a session timeout for the old one first.
+    connectRetries: 30,
+  });
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,

@@ -12,6 +12,8 @@ export function createKafka(options: {
   clientId: string;
   logger?: Logger;
   connectionTimeout?: number;
+  /** Attempts to reach the cluster before an operation fails (default 5, ~8 s with the cap). */
+  connectRetries?: number;
 }): Kafka {
   const { logger } = options;
   // While a broker is down every retry of every client logs the same line: collapsed.
@@ -23,7 +25,7 @@ export function createKafka(options: {
     // Connections to the cluster: kafkajs's default backoff grows to 30 s between attempts;
     // after a broker restart that alone kept a consumer idle for up to 30 s (it restarts
     // after the last backoff). Capped at 2 s, a returning broker is used within 2 s.
-    retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: 5 },
+    retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: options.connectRetries ?? 5 },
     // Without a logger we are probing (readiness checks): connection refusals are expected.
     logLevel: logger ? KafkaLogLevel.WARN : KafkaLogLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {

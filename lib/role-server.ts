@@ -6,7 +6,7 @@
  * are for the operator's Prometheus, not for the browsers that post events.
  */
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { Config, HttpServerLimits } from './config.js';
@@ -38,6 +38,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const LISTEN_BACKLOG = 4096;
+
 /**
  * Serves `fetch` on the address; resolves once it listens. With `limits`, slow clients are
  * cut off and connections are capped: without them Node waits 300 s for a request, checks
@@ -50,10 +52,9 @@ export async function listen(
   { role, host, port, portVariable }: ListenAddress,
   limits?: HttpServerLimits,
 ): Promise<RunningServer> {
-  const server = serve({
+  const server = createAdaptorServer({
     fetch,
     hostname: host,
-    port,
     ...(limits
       ? {
           serverOptions: {
@@ -72,6 +73,10 @@ export async function listen(
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new Error(`${role}: cannot listen on ${host}:${port} (${error.code}); set ${portVariable}`)),
     );
+    // A longer accept queue than Node's 511 (the kernel caps it at net.core.somaxconn):
+    // clients returning together after an outage open hundreds of connections in a second,
+    // and a connection the queue drops is retried by the client's TCP only 1, 3, 7, 15 s later.
+    server.listen({ port, host, ...(limits ? { backlog: LISTEN_BACKLOG } : {}) });
   });
   return {
     url: `http://${host}:${port}`,
