@@ -28,7 +28,7 @@ import { writeKey } from './middleware/write-key/index.js';
 import { postEvents } from './routes/events.js';
 import { demoPage } from './routes/demo.js';
 import { createOpsRoutes } from './routes/ops.js';
-import { spreadRetryAfter } from './retry-after.js';
+import { outageRetryAfter, spreadRetryAfter } from './retry-after.js';
 import { sdkScript } from './routes/sdk-script.js';
 import { createTokenBuckets } from './token-bucket.js';
 
@@ -55,7 +55,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
 
   // An outage makes every request fail alike: one line now and a count every 10 s, not one each.
   const warnings = createWarningSummary(logger);
-  const retryAfterSeconds = () => spreadRetryAfter(limits.retryAfterSeconds);
+  const outage = deps.sinkOutageSeconds ?? (() => 0);
+  const retryAfterSeconds = () => spreadRetryAfter(outageRetryAfter(limits.retryAfterSeconds, outage()));
 
   const app = new Hono<ApiEnv>();
   app.use(requestId());

@@ -80,6 +80,8 @@ export interface ApiDeps {
    * answers 503 before its body is read. Absent: every request goes to the sink.
    */
   sinkAdmission?: () => Refusal;
+  /** Seconds the sink has been unavailable (0 while up): lengthens `Retry-After` with the outage. */
+  sinkOutageSeconds?: () => number;
   /** Overrides of the limits in limits.ts; nested `rateLimit` objects are merged too. */
   limits?: ApiLimitsOverrides;
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spreadRetryAfter } from './retry-after.js';
+import { outageRetryAfter, spreadRetryAfter } from './retry-after.js';
 
 describe('spreadRetryAfter', () => {
   it('spreads whole seconds over [base/2, 1.5 base] with the mean at base', () => {
@@ -26,5 +26,17 @@ describe('spreadRetryAfter', () => {
   it('never says less than 1 second', () => {
     expect(spreadRetryAfter(1, () => 0)).toBe(1);
     expect(spreadRetryAfter(1, () => 0.99)).toBe(1);
+  });
+});
+
+describe('outageRetryAfter', () => {
+  it.each([
+    [0, 5],
+    [8, 5],
+    [20, 10],
+    [35, 18],
+    [300, 60],
+  ])('after %s s of outage the base is %s s', (outage, base) => {
+    expect(outageRetryAfter(5, outage)).toBe(base);
   });
 });

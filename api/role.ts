@@ -74,6 +74,7 @@ export async function startApi(
     sink: guard,
     // The sink first (down: nothing to do), then the API's own lateness.
     sinkAdmission: () => guard.admission() ?? shedder.refusal(),
+    sinkOutageSeconds: () => health.outageSeconds(),
     sites,
     logger,
     registry,

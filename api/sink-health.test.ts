@@ -63,6 +63,18 @@ describe('createSinkHealth', () => {
     health.stop();
   });
 
+  it('says how long the sink has been down', async () => {
+    let t = 1_000_000;
+    const health = createSinkHealth({ probe: async () => {}, failuresToTrip: 1, now: () => t });
+    health.recordSuccess();
+    expect(health.outageSeconds()).toBe(0);
+    health.recordFailure(new Error('x'));
+    t += 30_000;
+    expect(health.outageSeconds()).toBe(30);
+    health.recordSuccess();
+    expect(health.outageSeconds()).toBe(0);
+  });
+
   it('while up and idle, probes anyway, so a dead broker is noticed without traffic', async () => {
     const probe = switchableProbe();
     const health = createSinkHealth({ probe: probe.check, idleProbeMs: 5000 });

@@ -39,6 +39,8 @@ export interface SinkHealthStatus extends DependencyStatus {
 
 export interface SinkHealth {
   readonly state: SinkState;
+  /** Seconds since the sink went down; 0 while up. */
+  outageSeconds(): number;
   /** A send was acknowledged. */
   recordSuccess(): void;
   /** A send failed or did not finish within the produce timeout. */
@@ -113,6 +115,9 @@ export function createSinkHealth({
   return {
     get state() {
       return state;
+    },
+    outageSeconds() {
+      return state === 'down' ? (now() - since) / 1000 : 0;
     },
     recordSuccess() {
       failures = 0;

@@ -56,6 +56,17 @@ describe('sinkGate() in the app', () => {
     expect(res.status).toBe(202);
   });
 
+  it('lengthens Retry-After with the outage, so a long outage does not end in one wave of retries', async () => {
+    const app = createApp(
+      testDeps({ sinkAdmission: () => ({ code: 'sink_down', message: 'down' }), sinkOutageSeconds: () => 40 }),
+    );
+    for (let i = 0; i < 20; i++) {
+      const retryAfter = Number((await post(app, '[]')).headers.get('Retry-After'));
+      expect(retryAfter).toBeGreaterThanOrEqual(10); // base 20 s, spread ±50 %
+      expect(retryAfter).toBeLessThanOrEqual(30);
+    }
+  });
+
   it('answers 503 sink_busy while too many sends are in flight', async () => {
     const app = createApp(testDeps({ sinkAdmission: () => ({ code: 'sink_busy', message: '1000 writes in flight' }) }));
     const res = await post(app, JSON.stringify([{ type: 'click' }]));
