@@ -126,8 +126,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     if (performance.now() < end) await sleep(end - performance.now());
     if (performance.now() < slowStopAt) await sleep(slowStopAt - performance.now());
     const slowResults = slow.stop();
-    o.log('chaos: stopping the traffic (retries go on for up to 60 s), then draining');
-    const [traffic, hostileResult] = await Promise.all([client.stop(60_000), hostile.stop()]);
+    o.log('chaos: stopping the traffic (retries go on for up to 120 s), then draining');
+    const [traffic, hostileResult] = await Promise.all([client.stop(120_000), hostile.stop()]);
     for (const a of traffic.attempts) onAnswer(a.status);
 
     const loadSiteIds = loadSites.map((s) => s.siteId);
