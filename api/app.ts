@@ -32,7 +32,7 @@ import { outageRetryAfter, spreadRetryAfter } from './retry-after.js';
 import { sdkScript } from './routes/sdk-script.js';
 import { createTokenBuckets } from './token-bucket.js';
 
-export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
+export type { ApiDeps, EventSink, SiteResolver, Site } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
@@ -46,7 +46,7 @@ const ROUTES = ['/events', '/healthz', '/readyz', '/sdk.js', '/demo'] as const;
  * serve({ fetch: app.fetch, port })
  */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
-  const { sink, sites, logger, registry } = deps;
+  const { sink, sites, salts, logger, registry } = deps;
   const limits = resolveApiLimits(deps.limits);
   const now = deps.now ?? Date.now;
   const metrics = createApiMetrics(registry);
@@ -92,7 +92,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.post(
     '/events',
     jsonBody({ maxBytes: limits.maxBodyBytes }),
-    postEvents({ sink, limits, metrics, warnings, retryAfterSeconds, now }),
+    postEvents({ sink, salts, limits, metrics, warnings, retryAfterSeconds, now }),
   );
   app.all('/events', (c) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method.slice(0, 20)} is not allowed on /events: use POST`, {

@@ -9,13 +9,14 @@ import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
 import { listen, type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createSiteStore } from '../lib/sites.js';
+import { createVisitorSalts } from '../lib/visitor-salts.js';
 import { createApp } from './app.js';
-import type { SinkMessage } from './deps.js';
 import { createKafkaProbe } from './kafka-probe.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { resolveApiLimits } from './limits.js';
 import { createLoopDelayShedder } from './loop-delay.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
+import { createSaltCache } from './salt-cache.js';
 import { loadDemoPage } from './routes/demo.js';
 import { buildSdkScript } from './sdk-script.js';
 import { createSinkGuard } from './sink-guard.js';
@@ -41,7 +42,7 @@ export async function startApi(
   { demoWriteKey }: ApiRoleOptions = {},
 ): Promise<RunningApi> {
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
-  const sink = createKafkaSink(kafka, config.kafka.topicRaw);
+  const sink = createKafkaSink(kafka, config.kafka.topicRaw, { grouping: config.api.recordGrouping });
   const limits = resolveApiLimits(config.api.limits);
   const probe = createKafkaProbe(kafka, config.kafka.topicRaw);
   const health = createSinkHealth({
@@ -50,13 +51,14 @@ export async function startApi(
       state === 'up' ? logger.info({ detail }, 'sink_available') : logger.warn({ detail }, 'sink_unavailable_detected'),
   });
   const shedder = createLoopDelayShedder({ maxDelayMs: limits.maxEventLoopDelayMs });
-  const guard = createSinkGuard<SinkMessage>({
+  const guard = createSinkGuard<string>({
     sink,
     health,
     maxPendingSends: limits.maxPendingSends,
     maxPendingBytes: limits.maxPendingBytes,
     produceTimeoutMs: limits.produceTimeoutMs,
-    sizeOf: (message) => message.value.length,
+    // A part is the JSON text of (part of) a record.
+    sizeOf: (part) => part.length,
   });
   const pool = createPgPool(endpoints.databaseUrl, (error) =>
     logger.warn({ err: error }, 'postgres_idle_client_error'),
@@ -67,6 +69,7 @@ export async function startApi(
     throw new Error(`api: cannot build the browser SDK (sdk/src) for /sdk.js: ${error.message}`, { cause: error });
   });
   const demoPage = demoWriteKey === undefined ? undefined : await loadDemoPage(demoWriteKey);
+  const salts = createSaltCache(createVisitorSalts(pool), { logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
   const sites = createPostgresSiteResolver(createSiteStore(pool), { staleMs: config.api.siteCacheStaleMs });
@@ -76,6 +79,7 @@ export async function startApi(
     sinkAdmission: () => guard.admission() ?? shedder.refusal(),
     sinkOutageSeconds: () => health.outageSeconds(),
     sites,
+    salts,
     logger,
     registry,
     // Ready = the sink takes writes. Postgres alone does not decide: every replica shares
@@ -93,8 +97,11 @@ export async function startApi(
     ...(demoPage === undefined ? {} : { demoPage }),
   });
 
-  // Not fatal when Kafka is down at start: requests get 503 until it is back.
-  await sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start'));
+  // Not fatal when Kafka or Postgres is down at start: requests get 503 until they are back.
+  await Promise.all([
+    sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start')),
+    salts.start(),
+  ]);
   health.start();
 
   const metrics = await startOpsServer(
@@ -108,6 +115,7 @@ export async function startApi(
   ).catch(async (error: unknown) => {
     health.stop();
     shedder.stop();
+    salts.stop();
     await Promise.all([metrics.close(), probe.close(), sink.close().catch(() => {}), pool.end()]);
     throw error;
   });
@@ -121,6 +129,7 @@ export async function startApi(
       await server.close();
       health.stop();
       shedder.stop();
+      salts.stop();
       await probe.close();
       await sink.close().catch((error) => logger.warn({ err: error }, 'producer_close_failed'));
       await metrics.close();

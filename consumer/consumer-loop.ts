@@ -17,7 +17,7 @@ import type { FlushBuffer } from './flush-buffer.js';
 import type { ConsumerMetrics } from './metrics.js';
 import { awaitWithHeartbeat, createOffsetCommits, lagAfter } from './offset-commits.js';
 import type { MessageOutcome } from './outcome.js';
-import { toOutcomesInChunks } from './outcomes-in-chunks.js';
+import { type BatchOutcomes, toOutcomesInChunks } from './outcomes-in-chunks.js';
 import type { ConsumerReadiness } from './readiness.js';
 
 export interface ConsumerLoopDeps {
@@ -29,8 +29,11 @@ export interface ConsumerLoopDeps {
   /** Stop fetching while this many rows are not loaded yet. */
   maxPendingRows: number;
   buffer: FlushBuffer<MessageOutcome>;
-  /** Turns the raw messages of one partition batch into outcomes (heartbeat while it waits). */
-  toOutcomes(batch: EachBatchPayload['batch'], heartbeat: () => Promise<void>): Promise<MessageOutcome[]>;
+  /**
+   * Turns the records of one partition batch into outcomes (one per event) and their bytes;
+   * `heartbeat` keeps the membership while it waits (for a salt).
+   */
+  toOutcomes(batch: EachBatchPayload['batch'], heartbeat: () => Promise<void>): Promise<BatchOutcomes>;
   /** Told of joins, rebalances, crashes and fetches. */
   readiness: ConsumerReadiness;
   metrics: ConsumerMetrics;
@@ -93,7 +96,7 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const outcomes = await toOutcomesInChunks(batch, deps.toOutcomes, heartbeat);
+    const { outcomes, bytes } = await toOutcomesInChunks(batch, deps.toOutcomes, heartbeat);
     if (!isRunning() || isStale()) return; // revoked while waiting: not ours to load any more
     const position = {
       topic: batch.topic,
@@ -101,7 +104,7 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
       lastOffset: batch.messages[batch.messages.length - 1]!.offset,
       highWatermark: batch.highWatermark,
     };
-    const { committed, mustWait } = commits.track(position, outcomes);
+    const { committed, mustWait } = commits.track(position, outcomes, bytes);
     if (mustWait) await awaitWithHeartbeat(committed, heartbeat);
   };
 

@@ -3,23 +3,23 @@
  * with a small HTTP server for /healthz and /metrics. `clickstream consumer` runs one;
  * run up to as many as events.raw has partitions.
  */
-import type { EachBatchPayload } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import { type EachBatchPayload, Partitioners } from 'kafkajs';
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
 import { type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createConsumerLoop } from './consumer-loop.js';
+import { createPageCache } from './enrich/page-cache.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
 import { createFlushLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
+import { createRecordOutcomes } from './record-outcomes.js';
 import { createLocalDayCache } from '../lib/time-zones.js';
-import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
 import { createConsumerReadiness } from './readiness.js';
 import { loadSalts } from './salt-wait.js';
-import { createVisitorSalts } from './visitor-salts.js';
+import { createVisitorSalts, type VisitorSalts } from '../lib/visitor-salts.js';
 
 export interface RunningConsumer {
   url: string;
@@ -68,44 +68,39 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     flushRows: config.consumer.flushRows,
     flushMs: config.consumer.flushMs,
     flushBytes: config.consumer.flushBytes,
-    sizeOf: (outcome) => outcome.source.value?.length ?? 0,
     flush: loadFlush,
   });
 
-  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs, localDay: createLocalDayCache() };
-  const toOutcomes = async (
-    batch: EachBatchPayload['batch'],
-    heartbeat: () => Promise<void>,
-  ): Promise<MessageOutcome[]> => {
-    const parsed = batch.messages.map((m) => {
-      const result = parseRawMessage(m.value);
-      return {
-        source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
-        result,
-        day: result.ok ? saltDay(result.message, outcomeDeps) : '',
-      };
-    });
-    // Load the (usually one) salt this batch needs before the synchronous mapping; while
-    // Postgres is away, wait (see salt-wait.ts).
-    const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
-    const salts = await loadSalts(days, {
-      salts: visitorSalts,
-      heartbeat,
-      signal: shutdown.signal,
-      onWaiting: (error, attempt) => {
-        readiness.saltWaiting(error);
-        if (error === undefined) logger.info({ partition: batch.partition }, 'visitor_salt_loaded_after_wait');
-        else if (attempt === 1 || attempt % 30 === 0)
-          logger.warn({ err: error, attempt, partition: batch.partition }, 'visitor_salt_unavailable_waiting');
-      },
-    });
-    return parsed.map(
-      ({ source, result, day }): MessageOutcome =>
-        result.ok
-          ? toOutcome(result.message, source, outcomeDeps, salts.get(day)!)
-          : { kind: 'dlq', reason: result.reason, source },
-    );
+  const pages = createPageCache();
+  const outcomeDeps = {
+    userAgents,
+    pages,
+    maxEventAgeMs: config.consumer.maxEventAgeMs,
+    localDay: createLocalDayCache(),
   };
+  // v1 records need the day's salt (v2 ones carry the hash); while Postgres is away, the
+  // batch waits for it (salt-wait.ts), heartbeating, and /readyz says so.
+  const patientSalts = (heartbeat: () => Promise<void>, partition: number): VisitorSalts => ({
+    forDay: async (day) =>
+      (
+        await loadSalts([day], {
+          salts: visitorSalts,
+          heartbeat,
+          signal: shutdown.signal,
+          onWaiting: (error, attempt) => {
+            readiness.saltWaiting(error);
+            if (error === undefined) logger.info({ partition }, 'visitor_salt_loaded_after_wait');
+            else if (attempt === 1 || attempt % 30 === 0)
+              logger.warn({ err: error, attempt, partition }, 'visitor_salt_unavailable_waiting');
+          },
+        })
+      ).get(day)!,
+  });
+  const toOutcomes = (batch: EachBatchPayload['batch'], heartbeat: () => Promise<void>) =>
+    createRecordOutcomes({ ...outcomeDeps, salts: patientSalts(heartbeat, batch.partition) })(
+      batch.partition,
+      batch.messages,
+    );
 
   const loop = createConsumerLoop({
     kafka,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSalts } from './salt-wait.js';
-import type { VisitorSalts } from './visitor-salts.js';
+import type { VisitorSalts } from '../lib/visitor-salts.js';
 
 /** Salts from a "Postgres" that fails `failures` times, then answers. */
 function flakySalts(failures: number): VisitorSalts & { calls: number } {

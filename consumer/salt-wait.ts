@@ -9,7 +9,7 @@
  * and saying so in `/readyz`.
  */
 import { retryWithBackoff } from '../lib/retry.js';
-import type { VisitorSalts } from './visitor-salts.js';
+import type { VisitorSalts } from '../lib/visitor-salts.js';
 
 export interface SaltWaitDeps {
   salts: VisitorSalts;

@@ -1,6 +1,6 @@
 /**
  * Exactly-once as the user sees it: the consumer process is killed with SIGKILL at random
- * moments while 100k events flow (some sent twice on purpose, as a retrying client would),
+ * moments while 300k events flow (some sent twice on purpose, as a retrying client would),
  * restarted each time, and in the end every event counts exactly once.
  *
  * Each kill lands while the consumer is loading: we wait until its rows start arriving,
@@ -11,12 +11,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { RawEventMessage } from '../api/raw-event-message.js';
+import { encodeV2Record } from '../lib/wire/index.js';
 import { createKafka } from '../lib/kafka.js';
 import { isolatedPipelineEnv, queryRows, sleepUntil, testClickHouse, testConfig, uniqueName } from './helpers.js';
 
-const EVENTS = Number(process.env.CRASH_TEST_EVENTS ?? 100_000);
-const DUPLICATES = 2_000; // events produced a second time
+// Enough that five kills still land mid-flow: with many events per record, the consumer
+// loads ~25k events between a restart and the kill that follows it.
+const EVENTS = Number(process.env.CRASH_TEST_EVENTS ?? 300_000);
+const DUPLICATES = 6_000; // events produced a second time
 const KILLS = 5;
 
 describe('consumer under kill -9', () => {
@@ -52,32 +54,38 @@ describe('consumer under kill -9', () => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const receivedAt = new Date().toISOString();
-    const message = (i: number) => {
-      const value: RawEventMessage = {
-        v: 1,
-        site_id: site,
-        event: {
-          event_id: uuidFor(i),
-          type: i % 10 === 0 ? 'click' : 'impression',
-          session_id: `s${i % 500}`,
-          url: `/p/${i % 50}`,
-          payload: {},
-          extra: {},
+    const event = (i: number) => ({
+      event_id: uuidFor(i),
+      type: i % 10 === 0 ? 'click' : 'impression',
+      session_id: `s${i % 500}`,
+      url: `/p/${i % 50}`,
+      payload: {},
+      extra: {},
+    });
+    // Records as the API writes them: one request's events per record, 1 to 40 events each.
+    const record = (ids: number[]) => ({
+      value: encodeV2Record(
+        {
+          site_id: site,
+          received_at: receivedAt,
+          sent_at: null,
+          request_ua:
+            'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+          request_id: 'crash-test',
+          visitor_hash: '0123456789abcdef0123456789abcdef',
         },
-        received_at: receivedAt,
-        sent_at: null,
-        ip: '203.0.113.7',
-        request_ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
-        request_id: 'crash-test',
-      };
-      return { key: `${site}:s${i % 500}`, value: JSON.stringify(value) };
-    };
+        ids.map(event),
+      ),
+    });
     const ids = [
       ...Array.from({ length: EVENTS }, (_, i) => i),
       ...Array.from({ length: DUPLICATES }, (_, i) => i * 7),
     ];
-    for (let i = 0; i < ids.length; i += 2000) {
-      await producer.send({ topic: config.kafka.topicRaw, acks: -1, messages: ids.slice(i, i + 2000).map(message) });
+    const records: Array<{ value: string }> = [];
+    for (let i = 0, size = 1; i < ids.length; i += size, size = (size % 40) + 1)
+      records.push(record(ids.slice(i, i + size)));
+    for (let i = 0; i < records.length; i += 200) {
+      await producer.send({ topic: config.kafka.topicRaw, acks: -1, messages: records.slice(i, i + 200) });
     }
     await producer.disconnect();
 

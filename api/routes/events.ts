@@ -11,20 +11,25 @@ import { withDeadline } from '../deadline.js';
 import type { EventSink } from '../deps.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { SinkBusyError } from '../sink-guard.js';
 import { validateBatch } from '../event-schema.js';
 import type { ApiLimits } from '../limits.js';
 import type { ApiMetrics } from '../metrics.js';
-import { toRawEventMessage, type RequestFacts } from '../raw-event-message.js';
+import { SinkBusyError } from '../sink-guard.js';
+import { saltDayOf } from '../../lib/salt-day.js';
+import { createLocalDayCache } from '../../lib/time-zones.js';
+import { visitorId } from '../../lib/visitor-id.js';
+import { encodeRequestParts, MAX_RECORD_CHARS, type RecordEvent, type RequestFactsV2 } from '../../lib/wire/index.js';
+import type { SaltSource } from '../salt-cache.js';
 
 /** What {@link postEvents} needs. */
 export interface PostEventsOptions {
   sink: EventSink;
+  salts: SaltSource;
   limits: ApiLimits;
   metrics: ApiMetrics;
   /** Sink failures come in storms (one per request during an outage): collapsed. */
   warnings: WarningSummary;
-  /** `Retry-After` of a 503 (spread, so refused clients do not return together). */
+  /** `Retry-After` of a 503 (spread, and longer the longer the outage). */
   retryAfterSeconds: () => number;
   now: () => number;
 }
@@ -42,12 +47,15 @@ export interface EventsAnswer {
  */
 export function postEvents({
   sink,
+  salts,
   limits,
   metrics,
   warnings,
   retryAfterSeconds,
   now,
 }: PostEventsOptions): Handler<ApiEnv> {
+  // The site's local day, remembered per zone: the salt day costs two comparisons a request.
+  const localDay = createLocalDayCache();
   return async function postEvents(c) {
     const receivedAt = now();
     const site = c.get('site');
@@ -70,21 +78,33 @@ export function postEvents({
 
     const requestId = c.get('requestId');
     const ua = c.req.header('User-Agent');
-    const facts: RequestFacts = {
+    // Header size is bounded only by the server; the stored copy is bounded like any text field.
+    const requestUa = ua === undefined ? null : ua.slice(0, limits.maxTextLength);
+    const salt = await saltOf(salts, saltDayOf(receivedAt, site.timezone, localDay), {
+      limits,
+      warnings,
+      retryAfterSeconds,
+      requestId,
+    });
+    const ip = c.get('clientIp');
+    const facts: RequestFactsV2 = {
       site_id: site.siteId,
       received_at: new Date(receivedAt).toISOString(),
       sent_at: verdict.sentAt ?? null,
-      ip: c.get('clientIp'),
-      // Header size is bounded only by the server; the stored copy is bounded like any text field.
-      request_ua: ua === undefined ? null : ua.slice(0, limits.maxTextLength),
+      request_ua: requestUa,
       request_id: requestId,
+      // The IP goes into this hash and nowhere else: no stored byte holds it.
+      visitor_hash: visitorId({ salt, siteId: site.siteId, ip, userAgent: requestUa ?? '' }),
       timezone: site.timezone ?? 'UTC',
     };
-    const messages = verdict.valid.map(({ event }) => toRawEventMessage(event, facts));
+    const events = withVisitorHashes(verdict.valid, facts, (userAgent) =>
+      visitorId({ salt, siteId: site.siteId, ip, userAgent }),
+    );
+    const parts = encodeRequestParts(facts, events, MAX_RECORD_CHARS);
 
     const stopTimer = metrics.produceDuration.startTimer();
     const sent = await withDeadline(
-      () => sink.send(messages),
+      () => sink.send(parts),
       limits.produceTimeoutMs,
       (err) => {
         // The send lost the race and failed later: the client already has its 503.
@@ -97,13 +117,13 @@ export function postEvents({
     );
     stopTimer({ outcome: sent.kind });
     if (sent.kind !== 'ok') {
-      metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, messages.length);
+      metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, events.length);
       warnings.warn(
         `sink_unavailable:${sent.kind}`,
         {
           request_id: requestId,
           site_id: site.siteId,
-          events: messages.length,
+          events: events.length,
           outcome: sent.kind,
           err: sent.kind === 'error' ? sent.error : undefined,
         },
@@ -120,7 +140,67 @@ export function postEvents({
         headers: { 'Retry-After': String(retryAfterSeconds()) },
       });
     }
-    metrics.eventsAccepted.inc(messages.length);
+    metrics.eventsAccepted.inc(events.length);
     return c.json(answer, 202);
   };
+}
+
+/**
+ * The events as records carry them. An event whose own `user_agent` differs from the
+ * request's gets a visitor hash of its own (a server-side SDK forwarding many browsers'
+ * events); a known user needs none (the consumer uses `u:<user_id>`). One hash per distinct
+ * user agent of the request.
+ */
+function withVisitorHashes(
+  valid: ReadonlyArray<{ event: RecordEvent }>,
+  facts: RequestFactsV2,
+  hash: (userAgent: string) => string,
+): RecordEvent[] {
+  const events: RecordEvent[] = new Array(valid.length);
+  let byUa: Map<string, string> | undefined;
+  for (let i = 0; i < valid.length; i++) {
+    const event = valid[i]!.event;
+    const ua = event.user_agent;
+    if (ua !== undefined && ua !== facts.request_ua && event.user_id === undefined) {
+      byUa ??= new Map();
+      let h = byUa.get(ua);
+      if (h === undefined) {
+        h = hash(ua);
+        byUa.set(ua, h);
+      }
+      event.visitor_hash = h;
+    }
+    events[i] = event;
+  }
+  return events;
+}
+
+/** The day's salt, from memory, or loaded within the lookup deadline; 503 when it cannot be had. */
+async function saltOf(
+  salts: SaltSource,
+  day: string,
+  o: {
+    limits: ApiLimits;
+    warnings: WarningSummary;
+    retryAfterSeconds: () => number;
+    requestId: string;
+  },
+): Promise<string> {
+  const cached = salts.saltFor(day);
+  if (typeof cached === 'string') return cached;
+  const loaded = await withDeadline(() => cached, o.limits.resolveTimeoutMs);
+  if (loaded.kind === 'ok') return loaded.value;
+  o.warnings.warn(
+    'visitor_salt_unavailable',
+    { request_id: o.requestId, day, err: loaded.kind === 'error' ? loaded.error : undefined },
+    'visitor_salt_unavailable',
+  );
+  throw new ApiError(
+    503,
+    'salt_unavailable',
+    'the visitor salt store is unavailable; nothing was accepted, retry later',
+    {
+      headers: { 'Retry-After': String(o.retryAfterSeconds()) },
+    },
+  );
 }
