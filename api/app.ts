@@ -7,6 +7,9 @@
  *   requestId → accessLog → corsErrors → sinkGate (503 while the sink is down or full) → clientIp
  *   → rate limit per IP → writeKey (site lookup) → cors → rate limit per site → jsonBody (415/413/400)
  *   → postEvents (validate, send, 202).
+ *
+ * The Segment (`/v1/*`) and PostHog (`/batch/`, `/e/` …) endpoints map their clients'
+ * messages to events and then take the same path (routes/compat/).
  */
 import { Hono } from 'hono';
 import { createWarningSummary } from '../lib/log-summary.js';
@@ -25,18 +28,30 @@ import { rateLimit } from './middleware/rate-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { sinkGate } from './middleware/sink-gate/index.js';
 import { writeKey } from './middleware/write-key/index.js';
+import { compatLimits } from './routes/compat/limits.js';
+import type { CompatRouteDeps } from './routes/compat/middleware.js';
 import { postEvents } from './routes/events.js';
 import { demoPage } from './routes/demo.js';
 import { createOpsRoutes } from './routes/ops.js';
 import { outageRetryAfter, spreadRetryAfter } from './retry-after.js';
+import { POSTHOG_CAPTURE_PATHS, posthogRoutes } from './routes/posthog/routes.js';
 import { sdkScript } from './routes/sdk-script.js';
+import { SEGMENT_POST_PATHS, segmentRoutes } from './routes/segment/routes.js';
 import { createTokenBuckets } from './token-bucket.js';
 
 export type { ApiDeps, EventSink, SiteResolver, Site } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
-const ROUTES = ['/events', '/healthz', '/readyz', '/sdk.js', '/demo'] as const;
+const ROUTES = [
+  '/events',
+  '/healthz',
+  '/readyz',
+  '/sdk.js',
+  '/demo',
+  ...SEGMENT_POST_PATHS,
+  ...POSTHOG_CAPTURE_PATHS,
+] as const;
 
 /**
  * Build the API. Throws at once on an invalid limit override (naming the key).
@@ -67,22 +82,25 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   if (deps.sdkScript) app.get('/sdk.js', sdkScript(deps.sdkScript));
   if (deps.demoPage) app.get('/demo/*', demoPage(deps.demoPage)).get('/demo', demoPage(deps.demoPage));
 
+  // Refuses a POST before its body is read while the sink is down or full (see sink-gate).
   const { sinkAdmission } = deps;
-  app.use(
-    '/events',
-    corsErrors(),
-    ...(sinkAdmission
+  const gate = (maxBodyBytes: number) =>
+    sinkAdmission
       ? [
           sinkGate({
             admission: sinkAdmission,
             maxInFlight: limits.maxPendingSends,
             maxInFlightBytes: limits.maxPendingBytes,
-            maxBodyBytes: limits.maxBodyBytes,
+            maxBodyBytes,
             retryAfterSeconds,
             onRefused: (code) => metrics.requestsShed.inc({ reason: code }),
           }),
         ]
-      : []),
+      : [];
+  app.use(
+    '/events',
+    corsErrors(),
+    ...gate(limits.maxBodyBytes),
     clientIp({ trustProxy: deps.trustProxy ?? false }),
     rateLimit({ buckets: perIp, keyOf: (c) => c.get('clientIp'), scope: 'client IP' }),
     writeKey({ sites, timeoutMs: limits.resolveTimeoutMs, retryAfterSeconds }),
@@ -99,6 +117,20 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
       headers: { Allow: 'POST, OPTIONS' },
     });
   });
+
+  // Segment and PostHog clients, pointed at this collector: same sites, budgets and sink.
+  const wideLimits = compatLimits(limits);
+  const compat: CompatRouteDeps = {
+    sites,
+    limits: wideLimits,
+    perIp,
+    perSite,
+    trustProxy: deps.trustProxy ?? false,
+    sinkGate: gate(wideLimits.maxBodyBytes),
+    ingest: { sink, salts, limits: wideLimits, metrics, logger, warnings, retryAfterSeconds, now },
+  };
+  app.route('/', segmentRoutes(compat));
+  app.route('/', posthogRoutes(compat));
 
   app.notFound(notFound);
   app.onError(createErrorHandler(logger));

@@ -5,7 +5,7 @@
  * Runs after the /events middleware chain (client IP, rate limits, write key, CORS, body),
  * so the site and the parsed body are on the context.
  */
-import type { Handler } from 'hono';
+import type { Context, Handler } from 'hono';
 import type { WarningSummary } from '../../lib/log-summary.js';
 import { withDeadline } from '../deadline.js';
 import type { EventSink } from '../deps.js';
@@ -32,6 +32,17 @@ export interface PostEventsOptions {
   /** `Retry-After` of a 503 (spread, and longer the longer the outage). */
   retryAfterSeconds: () => number;
   now: () => number;
+  /**
+   * How an accepted batch is answered (the events are durable by then). POST /events answers
+   * 202 with the answer; the Segment and PostHog endpoints answer as those APIs do.
+   */
+  respond?: (c: Context<ApiEnv>, answer: EventsAnswer) => Response | Promise<Response>;
+  /**
+   * The client IP of the event at `index` of the batch when it is not the request's: a
+   * server-side SDK forwarding its visitors' events names each visitor's IP (only honoured
+   * behind a trusted proxy). It feeds the visitor hash only, like the request's IP.
+   */
+  clientIpOf?: (index: number) => string | undefined;
 }
 
 /** The 202 body; also the shape of the 400 `no_valid_events` details. */
@@ -53,6 +64,8 @@ export function postEvents({
   warnings,
   retryAfterSeconds,
   now,
+  respond = (c, answer) => c.json(answer, 202),
+  clientIpOf,
 }: PostEventsOptions): Handler<ApiEnv> {
   // The site's local day, remembered per zone: the salt day costs two comparisons a request.
   const localDay = createLocalDayCache();
@@ -97,8 +110,11 @@ export function postEvents({
       visitor_hash: visitorId({ salt, siteId: site.siteId, ip, userAgent: requestUa ?? '' }),
       timezone: site.timezone ?? 'UTC',
     };
-    const events = withVisitorHashes(verdict.valid, facts, (userAgent) =>
-      visitorId({ salt, siteId: site.siteId, ip, userAgent }),
+    const events = withVisitorHashes(
+      verdict.valid,
+      facts,
+      (userAgent, clientIp) => visitorId({ salt, siteId: site.siteId, ip: clientIp ?? ip, userAgent }),
+      clientIpOf,
     );
     const parts = encodeRequestParts(facts, events, MAX_RECORD_CHARS);
 
@@ -141,36 +157,41 @@ export function postEvents({
       });
     }
     metrics.eventsAccepted.inc(events.length);
-    return c.json(answer, 202);
+    return respond(c, answer);
   };
 }
 
 /**
  * The events as records carry them. An event whose own `user_agent` differs from the
  * request's gets a visitor hash of its own (a server-side SDK forwarding many browsers'
- * events); a known user needs none (the consumer uses `u:<user_id>`). One hash per distinct
- * user agent of the request.
+ * events), and so does one whose client IP is not the request's (`clientIpOf`: the visitor
+ * IP a Segment or PostHog message names, behind a trusted proxy); a known user needs none
+ * (the consumer uses `u:<user_id>`). One hash per distinct (IP, user agent) of the request.
  */
 function withVisitorHashes(
-  valid: ReadonlyArray<{ event: RecordEvent }>,
+  valid: ReadonlyArray<{ index: number; event: RecordEvent }>,
   facts: RequestFactsV2,
-  hash: (userAgent: string) => string,
+  hash: (userAgent: string, clientIp?: string) => string,
+  clientIpOf?: (index: number) => string | undefined,
 ): RecordEvent[] {
   const events: RecordEvent[] = new Array(valid.length);
-  let byUa: Map<string, string> | undefined;
+  let cache: Map<string, string> | undefined;
   for (let i = 0; i < valid.length; i++) {
-    const event = valid[i]!.event;
-    const ua = event.user_agent;
-    if (ua !== undefined && ua !== facts.request_ua && event.user_id === undefined) {
-      byUa ??= new Map();
-      let h = byUa.get(ua);
-      if (h === undefined) {
-        h = hash(ua);
-        byUa.set(ua, h);
-      }
-      event.visitor_hash = h;
-    }
+    const { index, event } = valid[i]!;
     events[i] = event;
+    if (event.user_id !== undefined) continue;
+    const ip = clientIpOf?.(index);
+    const ua = event.user_agent;
+    if (ip === undefined && (ua === undefined || ua === facts.request_ua)) continue;
+    const userAgent = ua ?? facts.request_ua ?? '';
+    const key = ip === undefined ? userAgent : `${ip}\n${userAgent}`;
+    cache ??= new Map();
+    let h = cache.get(key);
+    if (h === undefined) {
+      h = hash(userAgent, ip);
+      cache.set(key, h);
+    }
+    event.visitor_hash = h;
   }
   return events;
 }
