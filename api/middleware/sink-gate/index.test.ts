@@ -19,10 +19,15 @@ function watchedBody(text: string) {
   return { body, watch };
 }
 
-function post(app: ReturnType<typeof createApp>, body: ReadableStream<Uint8Array> | string, method = 'POST') {
+function post(
+  app: ReturnType<typeof createApp>,
+  body: ReadableStream<Uint8Array> | string,
+  method = 'POST',
+  path = '/events',
+) {
   const length: Record<string, string> =
     typeof body === 'string' ? { 'Content-Length': String(Buffer.byteLength(body)) } : {};
-  return app.request('/events', {
+  return app.request(path, {
     method,
     body: method === 'POST' ? body : null,
     headers: { 'Content-Type': 'application/json', 'X-Write-Key': TEST_KEY, Origin: 'https://shop.example', ...length },
@@ -54,6 +59,16 @@ describe('sinkGate() in the app', () => {
     refusal = null;
     const res = await post(app, JSON.stringify([{ type: 'click' }]));
     expect(res.status).toBe(202);
+  });
+
+  it.each(['/v1/batch', '/batch/', '/e/'])('refuses %s (Segment, PostHog) before its body too', async (path) => {
+    const deps = testDeps({ sinkAdmission: () => ({ code: 'sink_down', message: 'down' }) });
+    const { body, watch } = watchedBody('not json at all');
+    const res = await post(createApp(deps), body, 'POST', path);
+    expect(res.status).toBe(503);
+    expect(watch.read).toBe(false);
+    expect(await res.json()).toMatchObject({ error: 'sink_unavailable' });
+    expect(res.headers.get('Retry-After')).toMatch(/^[3-7]$/);
   });
 
   it('lengthens Retry-After with the outage, so a long outage does not end in one wave of retries', async () => {
