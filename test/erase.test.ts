@@ -141,7 +141,10 @@ describe('clickstream erase', () => {
     const rebuiltMarts = report.rebuilt.map((r) => r.mart);
     expect(rebuiltMarts).toEqual(expect.arrayContaining(['traffic_hourly', 'sessions', 'attribution_daily']));
     // every day whose build read an erased event: from the day before the first to the day after the last
-    expect(report.rebuilt.find((r) => r.mart === 'sessions')!.days).toEqual([day(4), day(3), day(2), day(1)]);
+    // (and today too when a site of another test has a zone ahead of UTC: its local day began yesterday)
+    const sessionDays = report.rebuilt.find((r) => r.mart === 'sessions')!.days;
+    expect(sessionDays).toEqual(expect.arrayContaining([day(4), day(3), day(2), day(1)]));
+    expect(sessionDays.every((d) => d >= day(4) && d <= day(0))).toBe(true);
 
     expect(await stored()).toEqual(['-/a2/pageview', '-/a2/pageview', 'u2/a1/pageview']);
     // the mart counts exactly the three events left
