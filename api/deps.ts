@@ -11,7 +11,6 @@ import type { ReadinessReport } from '../lib/readiness.js';
 import type { ApiLimitsOverrides } from './limits.js';
 import type { SaltSource } from './salt-cache.js';
 import type { SdkScript } from './sdk-script.js';
-import type { Refusal } from './sink-guard.js';
 
 /**
  * Where accepted events go (the real one is a kafkajs producer with `acks: -1`).
@@ -20,6 +19,9 @@ import type { Refusal } from './sink-guard.js';
  * request with that request's encoded v2 request parts (lib/wire: usually one part holding
  * all its events); the sink decides how parts become records.
  */
+/** Why a request may not be taken now (the sink is down or full, or the API is behind), or null when it may. */
+export type Refusal = { code: 'sink_down' | 'sink_busy' | 'overloaded'; message: string } | null;
+
 export interface EventSink {
   send(parts: string[]): Promise<void>;
 }

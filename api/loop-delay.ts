@@ -10,7 +10,7 @@
  * back over several seconds instead of at once.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Refusal } from './sink-guard.js';
+import type { Refusal } from './deps.js';
 
 export interface LoopDelayShedder {
   /** The longest delay seen in the last `windows` sampling windows, in ms. */

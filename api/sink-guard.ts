@@ -10,16 +10,13 @@
  *   Past either cap, new work is shed with 503 instead of queued.
  * - Every outcome (and every send still open at the produce timeout) feeds the health.
  */
-import { SinkUnavailableError } from './deps.js';
+import { type Refusal, SinkUnavailableError } from './deps.js';
 import type { SinkHealth } from './sink-health.js';
 
 /** The sink refused work because too much is in flight: answer 503, try again shortly. */
 export class SinkBusyError extends SinkUnavailableError {
   override readonly name: string = 'SinkBusyError';
 }
-
-/** Why a request may not be taken now, or null when it may. */
-export type Refusal = { code: 'sink_down' | 'sink_busy' | 'overloaded'; message: string } | null;
 
 export interface SinkGuardOptions<M> {
   sink: { send(messages: M[]): Promise<void> };

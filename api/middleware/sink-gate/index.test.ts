@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_KEY, testDeps } from '../../../test/support/api-doubles.js';
 import { createApp } from '../../app.js';
-import type { Refusal } from '../../sink-guard.js';
+import type { Refusal } from '../../deps.js';
 
 /** A request body that records whether anyone read it. */
 function watchedBody(text: string) {

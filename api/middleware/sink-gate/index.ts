@@ -9,7 +9,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
-import type { Refusal } from '../../sink-guard.js';
+import type { Refusal } from '../../deps.js';
 
 /** Options of {@link sinkGate}. */
 export interface SinkGateOptions {
