@@ -8,8 +8,10 @@ import { wantsStackTraces } from './context.js';
 import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
 import { benchCommand } from './commands/bench.js';
+import { chaosCommand } from './commands/chaos.js';
 import { consumerCommand } from './commands/consumer.js';
 import { dlqCommand } from './commands/dlq.js';
+import { eraseCommand } from './commands/erase.js';
 import { etlCommand } from './commands/etl.js';
 import { generateCommand } from './commands/generate.js';
 import { grafanaProvisioningCommand } from './commands/grafana-provisioning.js';
@@ -28,9 +30,11 @@ const commands: Command[] = [
   etlCommand,
   backfillCommand,
   dlqCommand,
+  eraseCommand,
   generateCommand,
   grafanaProvisioningCommand,
   benchCommand,
+  chaosCommand,
 ];
 
 function mainHelp(): string {
