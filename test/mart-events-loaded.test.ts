@@ -65,7 +65,7 @@ describe('mart_events_loaded_minutely', () => {
   it('equals the raw rows, per site and minute of received_at', async () => {
     const mart = await rows<Record<string, unknown>>(`
       SELECT site_id, toString(minute) AS minute, toUInt64(sum(events)) AS events,
-             uniqCombined64Merge(distinct_events) AS distinct_events, toString(max(last_received)) AS last_received
+             uniqCombined64Merge(15)(distinct_events) AS distinct_events, toString(max(last_received)) AS last_received
       FROM mart_events_loaded_minutely WHERE site_id IN ({site:String}, {other:String})
       GROUP BY site_id, minute ORDER BY site_id, minute`);
     const raw = await rows<Record<string, unknown>>(`

@@ -11,6 +11,15 @@ import type { DashboardSpec } from './kit.js';
  * thousand rows there, against every raw event of the range.
  */
 const loaded = 'site_id = ${site:singlequote} AND $__timeFilter(minute)';
+/*
+ * Long ranges merge the hourly twin's states (a week: 168, against 10,080 minutes): the
+ * whole UTC hours inside the range, [from rounded up, to rounded down), plus the minutes
+ * of the partial hours at both ends.
+ */
+const wholeHoursFrom = "toStartOfHour($__fromTime + INTERVAL 3599 SECOND, 'UTC')";
+const wholeHoursTo = "toStartOfHour($__toTime, 'UTC')";
+/** Up to a day, per-minute points; beyond, per-hour ones. */
+const upToADay = "dateDiff('second', $__fromTime, $__toTime) <= 86400";
 
 export const pipeline: DashboardSpec = {
   uid: 'clickstream-pipeline',
@@ -33,11 +42,11 @@ export const pipeline: DashboardSpec = {
       title: 'Freshness: now − last received_at',
       unit: 's',
       description:
-        'Seconds since the newest event of the site was received by the API, as seen in ClickHouse: the whole path api → Kafka → consumer → ClickHouse (mart_events_loaded_minutely, filled with each insert into events).',
+        'Seconds since the newest event of the site was received by the API, as seen in ClickHouse: the whole path api → Kafka → consumer → ClickHouse (mart_events_loaded_hourly, filled with each insert into events).',
       sql: `
 SELECT dateDiff('second', max(last_received), now64(3)) AS freshness_s
-FROM clickstream.mart_events_loaded_minutely
-WHERE site_id = \${site:singlequote} AND minute >= now() - INTERVAL 31 DAY`,
+FROM clickstream.mart_events_loaded_hourly
+WHERE site_id = \${site:singlequote} AND hour >= now() - INTERVAL 31 DAY`,
     },
     {
       kind: 'stat',
@@ -45,8 +54,17 @@ WHERE site_id = \${site:singlequote} AND minute >= now() - INTERVAL 31 DAY`,
       h: 5,
       title: 'Events loaded (range)',
       description:
-        'Rows in events received in the range, by whole minutes of received_at (duplicates not yet merged included); approx_distinct_events: the distinct event ids among them, a HyperLogLog estimate (uniqCombined64: exact up to a few thousand ids, then a standard error of ~0.3 %), from mart_events_loaded_minutely.',
-      sql: `SELECT sum(events) AS events, uniqCombined64Merge(distinct_events) AS approx_distinct_events FROM clickstream.mart_events_loaded_minutely WHERE ${loaded}`,
+        'Rows in events received in the range, by whole minutes of received_at (duplicates not yet merged included); approx_distinct_events: the distinct event ids among them, a HyperLogLog estimate (uniqCombined64 with 2^15 cells: exact up to a few thousand ids, then a standard error of ~0.6 %), from mart_events_loaded_hourly and _minutely.',
+      sql: `
+SELECT sum(events) AS events, uniqCombined64Merge(15)(distinct_events) AS approx_distinct_events
+FROM
+(
+    SELECT events, distinct_events FROM clickstream.mart_events_loaded_hourly
+    WHERE site_id = \${site:singlequote} AND hour >= ${wholeHoursFrom} AND hour < ${wholeHoursTo}
+    UNION ALL
+    SELECT events, distinct_events FROM clickstream.mart_events_loaded_minutely
+    WHERE ${loaded} AND (minute < ${wholeHoursFrom} OR minute >= ${wholeHoursTo})
+)`,
     },
     {
       kind: 'stat',
@@ -86,14 +104,19 @@ ORDER BY time`,
       unit: 's',
       interval: '1m',
       description:
-        "How long an accepted event took to reach ClickHouse: the consumer's lag expressed in time, p50 and p95 (t-digest estimates, merged from mart_events_loaded_minutely), by minute of received_at.",
+        "How long an accepted event took to reach ClickHouse: the consumer's lag expressed in time, p50 and p95 (t-digest estimates), by minute of received_at for ranges up to a day (mart_events_loaded_minutely), by hour beyond (mart_events_loaded_hourly).",
       sql: `
 SELECT time, q[1] / 1000 AS p50_s, q[2] / 1000 AS p95_s
 FROM
 (
     SELECT $__timeInterval(minute) AS time, quantilesTDigestMerge(0.5, 0.95)(load_ms) AS q
     FROM clickstream.mart_events_loaded_minutely
-    WHERE ${loaded}
+    WHERE ${loaded} AND ${upToADay}
+    GROUP BY time
+    UNION ALL
+    SELECT $__timeInterval(hour) AS time, quantilesTDigestMerge(0.5, 0.95)(load_ms) AS q
+    FROM clickstream.mart_events_loaded_hourly
+    WHERE site_id = \${site:singlequote} AND $__timeFilter(hour) AND NOT ${upToADay}
     GROUP BY time
 )
 ORDER BY time`,
