@@ -7,13 +7,20 @@
  *     it with the mart's SQL;
  *  3. swap it into the mart with `ALTER TABLE mart REPLACE PARTITION day FROM staging`,
  *     which ClickHouse applies atomically: readers see the old day or the new day, never
- *     a half-built one, and a rerun replaces instead of adding (no double counts).
- *     A day with no rows is dropped instead (ClickHouse refuses to REPLACE from an empty
- *     partition);
+ *     a half-built one, and a rerun replaces instead of adding (no double counts). A day
+ *     with no rows empties the mart's day (allow_replace_partition_from_empty_source);
  *  4. record the run in `etl_runs`, ok or failed (a failure is rethrown, for retries).
+ *
+ * In cluster mode the mart's SQL reads the whole cluster through the Distributed `events`
+ * and its INSERT goes through the Distributed staging table, which puts each row on the
+ * shard its sharding key names (the same shard as that row's previous build). The drop and
+ * the swap then run on every shard's local tables (lib/clickhouse-shards.ts): each shard
+ * swaps its share atomically. Between the shards' swaps (milliseconds) a reader may see one
+ * shard's new rows with another's old ones; no row is ever in both.
  */
 import type pg from 'pg';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
+import { type EveryShard, singleServer } from '../lib/clickhouse-shards.js';
 import type { Logger } from '../lib/logger.js';
 import { withBuildLock } from './advisory-lock.js';
 import type { BuildOptions } from './build-options.js';
@@ -25,6 +32,8 @@ import { loadSiteZones, zonesInUse } from './site-zones.js';
 
 export interface BuildDeps {
   clickhouse: ClickHouseClient;
+  /** Where partition drops and swaps go; default: the one server `clickhouse` is. */
+  shards?: EveryShard;
   pgPool: pg.Pool;
   options: BuildOptions;
   logger?: Logger;
@@ -41,10 +50,10 @@ export interface PartitionResult {
 const SYNC = { wait_end_of_query: 1 } as const;
 
 async function stagedRows(clickhouse: ClickHouseClient, m: Mart, day: Day): Promise<number> {
+  // through the Distributed staging table in cluster mode: every shard's share
   const result = await clickhouse.query({
-    query: `SELECT toUInt64(sum(rows)) AS rows FROM system.parts
-            WHERE database = currentDatabase() AND table = {table:String} AND partition_id = {partition:String} AND active`,
-    query_params: { table: m.staging, partition: day.replaceAll('-', '') },
+    query: `SELECT count() AS rows FROM ${m.staging} WHERE _partition_id = {partition:String}`,
+    query_params: { partition: day.replaceAll('-', '') },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ rows: string }>();
@@ -64,27 +73,29 @@ export function speedCutoff(now: Date): Date {
   return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
 }
 
-async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, context: BuildContext): Promise<number> {
-  await clickhouse.command({
-    query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
-    query_params: { day },
-    clickhouse_settings: SYNC,
-  });
+async function replaceDay(
+  clickhouse: ClickHouseClient,
+  shards: EveryShard,
+  m: Mart,
+  day: Day,
+  context: BuildContext,
+): Promise<number> {
+  const staging = shards.local(m.staging);
+  const dropStaging = () =>
+    shards.run((on) => `ALTER TABLE ${staging}${on} DROP PARTITION {day:Date}`, { params: { day } });
+  await dropStaging();
   for (const statement of m.statements(context)) {
     await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
   }
+  await shards.syncReplicas(staging);
   const rows = await stagedRows(clickhouse, m, day);
-  const swap =
-    rows > 0
-      ? `ALTER TABLE ${m.table} REPLACE PARTITION {day:Date} FROM ${m.staging}`
-      : `ALTER TABLE ${m.table} DROP PARTITION {day:Date}`;
-  await clickhouse.command({ query: swap, query_params: { day }, clickhouse_settings: SYNC });
-  // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
-  await clickhouse.command({
-    query: `ALTER TABLE ${m.staging} DROP PARTITION {day:Date}`,
-    query_params: { day },
-    clickhouse_settings: SYNC,
+  await shards.run((on) => `ALTER TABLE ${shards.local(m.table)}${on} REPLACE PARTITION {day:Date} FROM ${staging}`, {
+    params: { day },
+    // an empty build empties the day (a day whose events were all erased or were bots)
+    settings: { allow_replace_partition_from_empty_source: 1 },
   });
+  // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
+  await dropStaging();
   return rows;
 }
 
@@ -106,7 +117,7 @@ export async function buildPartition(
       const zones = await loadSiteZones(deps.pgPool);
       window = unitWindow(m.unit, day, m.daysBefore(deps.options), zonesInUse(zones));
       const context = { window, options: deps.options, zones, cutoff: speedCutoff(new Date()) };
-      return replaceDay(deps.clickhouse, m, day, context);
+      return replaceDay(deps.clickhouse, deps.shards ?? singleServer(deps.clickhouse), m, day, context);
     });
     const finishedAt = new Date();
     await recordRun(deps.clickhouse, {
