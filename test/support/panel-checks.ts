@@ -51,4 +51,3 @@ export function checkColumns(
       throw new Error(`${panel.title}: panel type ${panel.type} has no column rule here`);
   }
 }
-
