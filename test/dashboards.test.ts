@@ -21,7 +21,6 @@ import {
   renderVariableQuery,
   resolveVariables,
   type Dashboard,
-  type Panel,
 } from '../dashboards/panel-queries.js';
 import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
