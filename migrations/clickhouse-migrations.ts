@@ -33,9 +33,12 @@ interface Recorded extends Applied {
 }
 
 /** Each migration's steps for the layout, rendered from the first file on (the renderer follows the schema). */
-export function renderMigrations(migrations: Migration[], layout: ClickHouseLayout): Map<number, ClusterStep[]> {
+export function renderMigrations(
+  migrations: Migration[],
+  layout: ClickHouseLayout,
+  renderer = layout.kind === 'single' ? undefined : createClusterRenderer(layout),
+): Map<number, ClusterStep[]> {
   const steps = new Map<number, ClusterStep[]>();
-  const renderer = layout.kind === 'single' ? undefined : createClusterRenderer(layout);
   for (const m of migrations) {
     steps.set(
       m.version,

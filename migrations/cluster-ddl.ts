@@ -191,5 +191,21 @@ export function createClusterRenderer(layout: ClusterLayout, schema: ClusterSche
     }
   }
 
-  return { renderStatement, schema };
+  /**
+   * A transient twin of a sharded table, `<name><suffix>_local` + its Distributed table, with
+   * the same structure, engine and sharding key (for the partition swaps of cluster-import).
+   */
+  function twinTable(name: string, suffix: string): ClusterStep[] {
+    const table = sharded(name, 'twin of');
+    const twin = `${name}${suffix}`;
+    const local = server
+      ? `CREATE TABLE IF NOT EXISTS ${twin}_local${on} AS ${name}_local ${replicatedStorage(table.storage)}`
+      : `CREATE TABLE IF NOT EXISTS ${twin}_local AS ${name}_local`;
+    schema.tables.set(twin, table);
+    const steps = [ddl(local), ddl(distributed(twin, 'CREATE TABLE IF NOT EXISTS '))];
+    schema.tables.delete(twin);
+    return steps;
+  }
+
+  return { renderStatement, twinTable, schema };
 }
