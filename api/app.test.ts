@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import type { ApiDeps } from './deps.js';
-import type { RawEventMessage } from './raw-event-message.js';
+import { visitorId } from '../lib/visitor-id.js';
 import { TEST_KEY, testDeps } from '../test/support/api-doubles.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
@@ -50,32 +50,45 @@ describe('POST /events: 202', () => {
   it('accepts a valid batch with one sink.send and answers only after it', async () => {
     const { app, sink } = setup();
     const res = await post(app, '/events', {
-      body: json([event(), event({ type: 'pageview', session_id: undefined, anonymous_id: 'anon-7' })]),
+      body: json([
+        event(),
+        event({ type: 'pageview', session_id: undefined, user_id: undefined, anonymous_id: 'anon-7' }),
+      ]),
       headers: { 'User-Agent': 'curl/8' },
     });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
     expect(sink.sends).toHaveLength(1);
-    const [first, second] = sink.messages.map((m) => ({ key: m.key, value: JSON.parse(m.value) as RawEventMessage }));
-    expect(first?.key).toBe('site-1:user-session-1001');
-    expect(second?.key).toBe('site-1:anon-7');
-    expect(first?.value).toMatchObject({
-      v: 1,
+    expect(sink.sends[0]).toHaveLength(1); // one request part holding both events
+    const [first, second] = sink.events;
+    expect(first?.facts).toMatchObject({
       site_id: 'site-1',
       received_at: '2025-06-01T12:00:00.000Z',
       sent_at: null,
-      ip: 'unknown',
       request_ua: 'curl/8',
       request_id: res.headers.get('X-Request-Id'),
-      event: {
-        type: 'click',
-        user_id: '1001',
-        created_at: '2025-06-01T11:59:00.000Z',
-        payload: { x: 445, y: 315 },
-        extra: {},
-      },
+      visitor_hash: visitorId({ salt: 'test-salt', siteId: 'site-1', ip: 'unknown', userAgent: 'curl/8' }),
     });
-    expect(first?.value.event.event_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first?.event).toMatchObject({
+      type: 'click',
+      user_id: '1001',
+      created_at: '2025-06-01T11:59:00.000Z',
+      payload: { x: 445, y: 315 },
+      extra: {},
+    });
+    expect(first?.event.event_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.event).toMatchObject({ type: 'pageview', anonymous_id: 'anon-7' });
+    // The second event has its own user agent and no user id: it gets a visitor hash of its own.
+    expect(second?.event.visitor_hash).toBe(
+      visitorId({
+        salt: 'test-salt',
+        siteId: 'site-1',
+        ip: 'unknown',
+        userAgent: 'Mozilla/5.0 (Linux; Android 7.1.1)',
+      }),
+    );
+    // A known user is its own visitor: no per-event hash.
+    expect(first?.event.visitor_hash).toBeUndefined();
   });
 
   it('takes {batch, sent_at}, keeps unknown fields under extra, defaults user_agent to the header', async () => {
@@ -86,13 +99,12 @@ describe('POST /events: 202', () => {
     };
     const res = await post(app, '/events', { body: json(body), headers: { 'User-Agent': 'UA/1' } });
     expect(res.status).toBe(202);
-    const value = JSON.parse(sink.messages[0]!.value) as RawEventMessage;
-    expect(value.event).toMatchObject({
-      event_id: 'c5f1b1f4-0c36-4f0b-9c39-0d1b0c4b8f00',
-      user_agent: 'UA/1',
-      extra: { plan: 'pro' },
-    });
-    expect(value.sent_at).toBe('2025-06-01T12:00:00.000Z');
+    const [{ event: sent, facts }] = sink.events as [(typeof sink.events)[number]];
+    expect(sent).toMatchObject({ event_id: 'c5f1b1f4-0c36-4f0b-9c39-0d1b0c4b8f00', extra: { plan: 'pro' } });
+    // No user_agent of its own: the consumer takes the request's (not copied into every event).
+    expect(sent.user_agent).toBeUndefined();
+    expect(facts.request_ua).toBe('UA/1');
+    expect(facts.sent_at).toBe('2025-06-01T12:00:00.000Z');
   });
 
   it('takes sendBeacon: text/plain with ?key=, and gzip', async () => {
@@ -109,15 +121,46 @@ describe('POST /events: 202', () => {
     expect(sink.sends).toHaveLength(2);
   });
 
-  it('keys by the client IP when the event names no visitor; X-Forwarded-For only with trustProxy', async () => {
+  it('hashes the client IP into the visitor hash and writes it nowhere; X-Forwarded-For only with trustProxy', async () => {
     const env = { incoming: { socket: { remoteAddress: '::ffff:10.0.0.9' } } };
-    const anon = json([event({ session_id: undefined, user_id: undefined })]);
+    const anon = json([event({ session_id: undefined, user_id: undefined, user_agent: undefined })]);
+    const hashOf = (ip: string) => visitorId({ salt: 'test-salt', siteId: 'site-1', ip, userAgent: 'UA/2' });
+    const headers = { 'X-Forwarded-For': '203.0.113.7', 'User-Agent': 'UA/2' };
     const plain = setup();
-    await post(plain.app, '/events', { body: anon, env, headers: { 'X-Forwarded-For': '203.0.113.7' } });
-    expect(plain.sink.messages[0]?.key).toBe('site-1:10.0.0.9');
+    await post(plain.app, '/events', { body: anon, env, headers });
+    expect(plain.sink.events[0]?.facts.visitor_hash).toBe(hashOf('10.0.0.9'));
     const proxied = setup({ trustProxy: true });
-    await post(proxied.app, '/events', { body: anon, env, headers: { 'X-Forwarded-For': '203.0.113.7, 10.0.0.1' } });
-    expect(proxied.sink.messages[0]?.key).toBe('site-1:203.0.113.7');
+    await post(proxied.app, '/events', {
+      body: anon,
+      env,
+      headers: { ...headers, 'X-Forwarded-For': '203.0.113.7, 10.0.0.1' },
+    });
+    expect(proxied.sink.events[0]?.facts.visitor_hash).toBe(hashOf('203.0.113.7'));
+    for (const text of [...plain.sink.sends.flat(), ...proxied.sink.sends.flat()]) {
+      expect(text).not.toContain('10.0.0.9');
+      expect(text).not.toContain('203.0.113.7');
+    }
+  });
+
+  it("503 salt_unavailable when the day's visitor salt cannot be loaded, and nothing is sent", async () => {
+    const { app, sink } = setup({ salts: { saltFor: () => Promise.reject(new Error('postgres down')) } });
+    const res = await post(app, '/events', { body: json([event()]) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('Retry-After')).toMatch(/^\d+$/);
+    expect(await res.json()).toMatchObject({ error: 'salt_unavailable' });
+    expect(sink.sends).toHaveLength(0);
+  });
+
+  it('splits a request too big for one record over several parts, in order', async () => {
+    const { app, sink } = setup();
+    const big = Array.from({ length: 500 }, (_, i) =>
+      event({ payload: { event_title: 't'.repeat(500), n: i }, url: `/${'p'.repeat(500)}` }),
+    );
+    const res = await post(app, '/events', { body: json(big) });
+    expect(res.status).toBe(202);
+    expect(sink.sends[0]!.length).toBeGreaterThan(1);
+    for (const part of sink.sends[0]!) expect(part.length).toBeLessThanOrEqual(256 * 1024);
+    expect(sink.events.map((e) => e.event.payload.n)).toEqual(big.map((_, i) => i));
   });
 
   it('partial 202: valid events go through, rejected ones come back with index and paths', async () => {
@@ -143,7 +186,7 @@ describe('POST /events: 202', () => {
       [4, ['session_id']],
     ]);
     expect(JSON.stringify(body)).toContain('in the future');
-    expect(sink.messages).toHaveLength(1);
+    expect(sink.events).toHaveLength(1);
   });
 });
 

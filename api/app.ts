@@ -6,6 +6,9 @@
  * client is known):
  *   requestId → accessLog → corsErrors → clientIp → rate limit per IP → writeKey (site lookup) → cors
  *   → rate limit per site → jsonBody (415/413/400) → postEvents (validate, send, 202).
+ *
+ * The Segment (`/v1/*`) and PostHog (`/batch/`, `/e/` …) endpoints map their clients'
+ * messages to events and then take the same path (routes/compat/).
  */
 import { Hono } from 'hono';
 import type { ApiDeps } from './deps.js';
@@ -22,17 +25,29 @@ import { corsErrors } from './middleware/cors-errors/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { writeKey } from './middleware/write-key/index.js';
+import { compatLimits } from './routes/compat/limits.js';
+import type { CompatRouteDeps } from './routes/compat/middleware.js';
 import { postEvents } from './routes/events.js';
 import { demoPage } from './routes/demo.js';
 import { createOpsRoutes } from './routes/ops.js';
+import { POSTHOG_CAPTURE_PATHS, posthogRoutes } from './routes/posthog/routes.js';
 import { sdkScript } from './routes/sdk-script.js';
+import { SEGMENT_POST_PATHS, segmentRoutes } from './routes/segment/routes.js';
 import { createTokenBuckets } from './token-bucket.js';
 
-export type { ApiDeps, EventSink, SiteResolver, Site, SinkMessage } from './deps.js';
+export type { ApiDeps, EventSink, SiteResolver, Site } from './deps.js';
 export { SinkUnavailableError } from './deps.js';
 export type { ApiEnv } from './env.js';
 
-const ROUTES = ['/events', '/healthz', '/readyz', '/sdk.js', '/demo'] as const;
+const ROUTES = [
+  '/events',
+  '/healthz',
+  '/readyz',
+  '/sdk.js',
+  '/demo',
+  ...SEGMENT_POST_PATHS,
+  ...POSTHOG_CAPTURE_PATHS,
+] as const;
 
 /**
  * Build the API. Throws at once on an invalid limit override (naming the key).
@@ -42,7 +57,7 @@ const ROUTES = ['/events', '/healthz', '/readyz', '/sdk.js', '/demo'] as const;
  * serve({ fetch: app.fetch, port })
  */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
-  const { sink, sites, logger, registry } = deps;
+  const { sink, sites, salts, logger, registry } = deps;
   const limits = resolveApiLimits(deps.limits);
   const now = deps.now ?? Date.now;
   const metrics = createApiMetrics(registry);
@@ -67,12 +82,29 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     cors(),
     rateLimit({ buckets: perSite, keyOf: (c) => c.get('site')?.siteId, scope: 'write key' }),
   );
-  app.post('/events', jsonBody({ maxBytes: limits.maxBodyBytes }), postEvents({ sink, limits, metrics, logger, now }));
+  app.post(
+    '/events',
+    jsonBody({ maxBytes: limits.maxBodyBytes }),
+    postEvents({ sink, salts, limits, metrics, logger, now }),
+  );
   app.all('/events', (c) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method.slice(0, 20)} is not allowed on /events: use POST`, {
       headers: { Allow: 'POST, OPTIONS' },
     });
   });
+
+  // Segment and PostHog clients, pointed at this collector: same sites, budgets and sink.
+  const wideLimits = compatLimits(limits);
+  const compat: CompatRouteDeps = {
+    sites,
+    limits: wideLimits,
+    perIp,
+    perSite,
+    trustProxy: deps.trustProxy ?? false,
+    ingest: { sink, salts, limits: wideLimits, metrics, logger, now },
+  };
+  app.route('/', segmentRoutes(compat));
+  app.route('/', posthogRoutes(compat));
 
   app.notFound(notFound);
   app.onError(createErrorHandler(logger));

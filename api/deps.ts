@@ -8,23 +8,18 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiLimitsOverrides } from './limits.js';
+import type { SaltSource } from './salt-cache.js';
 import type { SdkScript } from './sdk-script.js';
-
-/** One Kafka message as the API hands it to the sink: `key` picks the partition. */
-export interface SinkMessage {
-  key: string;
-  value: string;
-}
 
 /**
  * Where accepted events go (the real one is a kafkajs producer with `acks: -1`).
  *
- * Contract: `send` resolves only once every message is durable. The API calls it once
- * per request with all of that request's messages, because kafkajs has no linger and
- * one `send` per event would be one round trip per event.
+ * Contract: `send` resolves only once every part is durable. The API calls it once per
+ * request with that request's encoded v2 request parts (lib/wire: usually one part holding
+ * all its events); the sink decides how parts become records.
  */
 export interface EventSink {
-  send(messages: SinkMessage[]): Promise<void>;
+  send(parts: string[]): Promise<void>;
 }
 
 /**
@@ -64,10 +59,12 @@ export interface SiteResolver {
   resolve(writeKey: string): Promise<Site | null>;
 }
 
-/** Everything `createApp` needs. Only `sink`, `sites`, `logger` and `registry` are required. */
+/** Everything `createApp` needs. Only `sink`, `sites`, `salts`, `logger` and `registry` are required. */
 export interface ApiDeps {
   sink: EventSink;
   sites: SiteResolver;
+  /** Visitor salts: the API hashes the client IP into the visitor hash, so no record holds the IP. */
+  salts: SaltSource;
   logger: Logger;
   /** Metrics are registered here; the api role serves this registry on its own metrics address. */
   registry: Registry;

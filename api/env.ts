@@ -19,8 +19,8 @@ export interface ApiVariables {
 }
 
 /**
- * Bindings as `@hono/node-server` passes them (`c.env.incoming` is the Node request).
- * Optional: `app.request()` in tests passes none, or a fake `{ incoming: { socket } }`.
+ * Bindings as `@hono/node-server` passes them (`c.env.incoming` is the Node request, a
+ * Readable). Optional: `app.request()` in tests passes none, or a fake `{ incoming: { socket } }`.
  */
 export interface ApiBindings {
   incoming?: { socket?: { remoteAddress?: string | undefined } | undefined };

@@ -253,8 +253,8 @@ describe('fuzz: the app never answers 500 and never leaks a rejection', () => {
         if (res.status === 202) {
           const answer = JSON.parse(text) as { accepted: number; rejected: unknown[] };
           expect(target.sink.sends).toHaveLength(1);
-          expect(target.sink.messages).toHaveLength(answer.accepted);
-          for (const m of target.sink.messages) expect(JSON.parse(m.value)).toMatchObject({ v: 1, site_id: 'site-f' });
+          expect(target.sink.events).toHaveLength(answer.accepted);
+          for (const { facts } of target.sink.events) expect(facts).toMatchObject({ site_id: 'site-f' });
         }
       }),
       { numRuns: NUM_RUNS },

@@ -13,6 +13,21 @@ describe('measureJson', () => {
     );
   });
 
+  it('counts any text as JSON.stringify writes it: escapes, multi-byte characters, lone surrogates', () => {
+    const anyText = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+      fc.constantFrom('"\\\b\f\n\r\t\u0000\u001f\u007f', '\ud800', '\udc00x', '😀', '\u2028'),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(anyText, anyText), (value) => {
+        const measured = measureJson(value, Infinity, Infinity);
+        expect(measured).toMatchObject({ ok: true, bytes: Buffer.byteLength(JSON.stringify(value)) });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it.each([
     [{}, 1],
     [[], 1],

@@ -1,13 +1,14 @@
 /**
- * The real {@link EventSink}: a kafkajs producer writing to events.raw with acks=all, so
- * a 202 means every event of the request is durable in Kafka.
+ * The real {@link EventSink}: a kafkajs producer writing v2 records to events.raw with
+ * acks=all, so a 202 means every event of the request is durable in Kafka.
  *
  * When Kafka is down, kafkajs would retry for a long time; the API must answer 503 within
  * ~2 s instead, so the producer's own retries are short and the route adds a deadline. The
  * producer reconnects by itself on the next send once Kafka is back.
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
-import { type EventSink, type SinkMessage, SinkUnavailableError } from './deps.js';
+import { groupParts, MAX_RECORD_CHARS } from '../lib/wire/index.js';
+import { type EventSink, SinkUnavailableError } from './deps.js';
 import { createSendCoalescer } from './send-coalescer.js';
 
 export interface KafkaSink extends EventSink {
@@ -17,7 +18,25 @@ export interface KafkaSink extends EventSink {
   close(): Promise<void>;
 }
 
-export function createKafkaSink(kafka: Kafka, topic: string): KafkaSink {
+/** How request parts become records: one record per request, or the concurrent requests' parts together. */
+export type RecordGrouping = 'request' | 'concurrent';
+
+export interface KafkaSinkOptions {
+  grouping?: RecordGrouping;
+}
+
+/**
+ * Characters of record values per produce request. The broker checks each partition's record
+ * batch against `message.max.bytes` (1 MiB by default) and kafkajs puts all of a request's
+ * records for one partition in one batch: staying under it whatever the spread is safe.
+ */
+const MAX_SEND_CHARS = 320 * 1024;
+
+export function createKafkaSink(
+  kafka: Kafka,
+  topic: string,
+  { grouping = 'request' }: KafkaSinkOptions = {},
+): KafkaSink {
   const producer: Producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
@@ -35,19 +54,23 @@ export function createKafkaSink(kafka: Kafka, topic: string): KafkaSink {
   producer.on(producer.events.CONNECT, () => (connected = true));
   producer.on(producer.events.DISCONNECT, () => (connected = false));
   // Concurrent requests share one produce request (see send-coalescer.ts).
-  const coalescer = createSendCoalescer<SinkMessage>({
-    sendBatch: async (messages) => {
+  const coalescer = createSendCoalescer({
+    maxChars: MAX_SEND_CHARS,
+    sendBatch: async (parts) => {
       await ensureConnected();
-      await producer.send({ topic, acks: -1, timeout: 1500, messages });
+      const values = groupParts(parts, MAX_RECORD_CHARS, grouping === 'request' ? 1 : Infinity);
+      // No key: the default partitioner then goes round-robin, so partitions stay even
+      // however much of the traffic one site sends, and no key can hold a visitor's IP.
+      await producer.send({ topic, acks: -1, timeout: 1500, messages: values.map((value) => ({ value })) });
     },
   });
 
   return {
     connect: ensureConnected,
-    async send(messages: SinkMessage[]) {
+    async send(parts: string[]) {
       inFlight++;
       try {
-        await coalescer.send(messages);
+        await coalescer.send(parts);
       } catch (error) {
         throw new SinkUnavailableError(`kafka: ${(error as Error).message}`, { cause: error });
       } finally {

@@ -9,9 +9,11 @@ import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
 import { listen, type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createSiteStore } from '../lib/sites.js';
+import { createVisitorSalts } from '../lib/visitor-salts.js';
 import { createApp } from './app.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
+import { createSaltCache } from './salt-cache.js';
 import { loadDemoPage } from './routes/demo.js';
 import { buildSdkScript } from './sdk-script.js';
 
@@ -35,7 +37,7 @@ export async function startApi(
   { demoWriteKey }: ApiRoleOptions = {},
 ): Promise<RunningApi> {
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
-  const sink = createKafkaSink(kafka, config.kafka.topicRaw);
+  const sink = createKafkaSink(kafka, config.kafka.topicRaw, { grouping: config.api.recordGrouping });
   const pool = createPgPool(endpoints.databaseUrl, (error) =>
     logger.warn({ err: error }, 'postgres_idle_client_error'),
   );
@@ -45,11 +47,13 @@ export async function startApi(
     throw new Error(`api: cannot build the browser SDK (sdk/src) for /sdk.js: ${error.message}`, { cause: error });
   });
   const demoPage = demoWriteKey === undefined ? undefined : await loadDemoPage(demoWriteKey);
+  const salts = createSaltCache(createVisitorSalts(pool), { logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
   const app = createApp({
     sink,
     sites: createPostgresSiteResolver(createSiteStore(pool)),
+    salts,
     logger,
     registry,
     isReady: () => sink.isReady(),
@@ -59,8 +63,11 @@ export async function startApi(
     ...(demoPage === undefined ? {} : { demoPage }),
   });
 
-  // Not fatal when Kafka is down at start: requests get 503 until it is back.
-  await sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start'));
+  // Not fatal when Kafka or Postgres is down at start: requests get 503 until they are back.
+  await Promise.all([
+    sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start')),
+    salts.start(),
+  ]);
 
   const metrics = await startOpsServer(
     { role: 'api', host: config.api.metricsHost, port: config.api.metricsPort, portVariable: 'API_METRICS_PORT' },
@@ -83,6 +90,7 @@ export async function startApi(
     async stop() {
       logger.info('api_stopping');
       await server.close();
+      salts.stop();
       await sink.close().catch((error) => logger.warn({ err: error }, 'producer_close_failed'));
       await metrics.close();
       await pool.end();

@@ -3,15 +3,14 @@
  * (bench/insert-formats.ts, bench/cluster-insert.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { EVENT_ROW_COLUMNS, type EventRow } from '../consumer/event-row.js';
-import { clickHouseTime } from '../lib/time.js';
+import { EVENT_NATIVE_COLUMNS, type EventRow } from '../consumer/event-row.js';
 
-/** The columns the consumer inserts, in its order. */
-export const EVENT_COLUMNS = EVENT_ROW_COLUMNS;
+/** The columns the consumer inserts, as the Native block it sends. */
+export const EVENT_COLUMNS = EVENT_NATIVE_COLUMNS;
 
 /** Row `i` of a bench set: a fresh event id, values that repeat as real traffic does. */
 export function row(i: number): EventRow {
-  const now = new Date();
+  const now = Date.now();
   return {
     event_id: randomUUID(),
     site_id: `site-${i % 5}`,
@@ -20,9 +19,9 @@ export function row(i: number): EventRow {
     user_id: '',
     anonymous_id: '',
     visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
-    ts: clickHouseTime(now),
-    site_date: clickHouseTime(now).slice(0, 10),
-    received_at: clickHouseTime(now),
+    ts: now,
+    site_date: new Date(now).toISOString().slice(0, 10),
+    received_at: now,
     url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
     host: 'shop.example',
     path: `/catalog/${i % 300}`,

@@ -16,6 +16,7 @@ export interface LoadChildArgs {
   seed: number;
   durationMs: number;
   connections: number;
+  pipelining?: number;
   rate?: number;
   batchSize?: number;
   maxEvents?: number;

@@ -2,12 +2,16 @@
  * Posts traffic to an API over a pool of keep-alive connections, at a fixed event rate or
  * as fast as the API answers, for a bounded time, and measures what came back.
  *
+ * The HTTP client is undici (a Pool, optionally pipelining several requests per connection):
+ * at 1-event requests Node's built-in http client spent more CPU per request than the API
+ * it measured (it stopped near 3,200 req/s on the no-op endpoint), undici a fraction of it.
+ *
  * Latency is service time (request written → answer read) per request. At a fixed rate a
  * request that could not start on time (all connections busy) is counted in `lateStarts`
  * rather than hidden: that is coordinated omission, and it means the rate was not held.
  */
-import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import { createSamples, type Percentiles } from './percentiles.js';
 import type { Traffic, TrafficRequest } from './traffic.js';
 
@@ -18,8 +22,10 @@ export interface LoadOptions {
   durationMs: number;
   /** Events per second to offer; undefined or 0: as fast as the API takes them. */
   rate?: number;
-  /** Keep-alive connections (and so requests in flight). */
+  /** Keep-alive connections. */
   connections: number;
+  /** Requests in flight per connection (HTTP/1.1 pipelining); default 1. */
+  pipelining?: number;
   /** Stop after this many events even before `durationMs`. */
   maxEvents?: number;
   /** Stops early (e.g. Ctrl-C); requests in flight still complete. */
@@ -49,33 +55,20 @@ interface Answer {
   body: string;
 }
 
-function post(agent: http.Agent, url: URL, request: TrafficRequest): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(request.body),
-          'X-Write-Key': request.key,
-          'User-Agent': request.userAgent,
-        },
-        timeout: 30_000,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('request timed out after 30 s')));
-    req.on('error', reject);
-    req.end(request.body);
+async function post(pool: Pool, request: TrafficRequest): Promise<Answer> {
+  const { statusCode, body } = await pool.request({
+    path: '/events',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-write-key': request.key,
+      'user-agent': request.userAgent,
+    },
+    body: request.body,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
   });
+  return { status: statusCode, body: await body.text() };
 }
 
 /** Runs the load; resolves when the time (or event budget) is used and in-flight requests are answered. */
@@ -85,7 +78,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // A load tool must not be pointed at someone else's server by accident.
     throw new Error(`load: only loopback targets are allowed, got ${url.hostname}`);
   }
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const pipelining = options.pipelining ?? 1;
+  const pool = new Pool(url.origin, { connections: options.connections, pipelining });
   const latency = createSamples();
   const accepted = new Set<string>();
   const statuses: Record<string, number> = {};
@@ -126,7 +120,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const t0 = performance.now();
       let answer: Answer;
       try {
-        answer = await post(agent, url, request);
+        answer = await post(pool, request);
       } catch {
         statuses.error = (statuses.error ?? 0) + 1;
         continue;
@@ -145,10 +139,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: options.connections }, worker));
+    await Promise.all(Array.from({ length: options.connections * pipelining }, worker));
   } finally {
     clearInterval(ticker);
-    agent.destroy();
+    await pool.destroy();
   }
   return {
     ...result,

@@ -20,6 +20,7 @@ try {
     traffic,
     durationMs: args.durationMs,
     connections: args.connections,
+    ...(args.pipelining ? { pipelining: args.pipelining } : {}),
     ...(args.rate ? { rate: args.rate } : {}),
     ...(args.maxEvents ? { maxEvents: args.maxEvents } : {}),
   });

@@ -11,8 +11,8 @@ import { parseConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { findFreePort } from '../local/process-control.js';
 import type { Endpoints } from '../lib/endpoints.js';
-import { type CatchUpResult, waitCaughtUp } from './ceiling-kafka-engine.js';
-import { groupLag } from './pipeline-sampler.js';
+import { type CatchUpResult, waitCaughtUp, withRows } from './ceiling-kafka-engine.js';
+import { countRows, groupLag } from './pipeline-sampler.js';
 
 export const REPLAY_DATABASE = 'bench_replay';
 export const REPLAY_GROUP = 'bench-replay';
@@ -42,7 +42,8 @@ export async function measureReplay(
     logger: createLogger('warn', 'bench-replay'),
   });
   try {
-    return await waitCaughtUp(kafka, options.topic, REPLAY_GROUP, messages, started, options.timeoutMs);
+    const result = await waitCaughtUp(kafka, options.topic, REPLAY_GROUP, messages, started, options.timeoutMs);
+    return withRows(result, await countRows(clickhouse, `${REPLAY_DATABASE}.events`));
   } finally {
     await consumer.stop();
     await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${REPLAY_DATABASE}` }).catch(() => {});

@@ -12,10 +12,9 @@ import { createPgPool } from '../lib/postgres.js';
 import { measureRawInsert } from './ceiling-clickhouse-raw.js';
 import { startNoopServer } from './ceiling-hono-noop.js';
 import { measureKafkaEngine } from './ceiling-kafka-engine.js';
-import { createFreshnessProbe } from './freshness.js';
 import { startLoadChild, type LoadChildArgs } from './load-child.js';
-import { createPipelineSampler } from './pipeline-sampler.js';
-import { createProcessSampler } from './process-stats.js';
+import { distinctIds, drain, runLoadPhase } from './load-phase.js';
+import type { ProcessSummary } from './process-stats.js';
 import { runQueryBench, SEED_FUNNELS } from './query-bench.js';
 import { measureReplay } from './replay-consumer.js';
 import type { BenchReport } from './report.js';
@@ -30,6 +29,8 @@ export interface BenchOptions {
   /** Events per request; undefined: SDK-like sizes. */
   batch?: number;
   connections: number;
+  /** Requests in flight per connection. */
+  pipelining: number;
   seedEvents: number;
   /** Write V8 CPU profiles of the api and consumer processes into this folder. */
   cpuProfDir?: string;
@@ -37,6 +38,8 @@ export interface BenchOptions {
 }
 
 const SITES = 3;
+/** Longest 70 %-of-max phase: enough samples for a p99 without doubling the run. */
+const AT_70_MAX_S = 30;
 /** Max rows copied for the raw-insert ceiling (they are held in memory). */
 const RAW_CEILING_MAX_ROWS = 1_000_000;
 
@@ -64,61 +67,44 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       seed: 1,
       durationMs: o.durationS * 1000,
       connections: o.connections,
+      pipelining: o.pipelining,
       ...(o.rate ? { rate: o.rate } : {}),
       ...(o.batch ? { batchSize: o.batch } : {}),
     };
-    // Load phase.
-    const markerSite = stack.sites[0]!;
-    const probe = createFreshnessProbe({
-      apiUrl: stack.apiUrl,
-      key: markerSite.key,
-      siteId: markerSite.siteId,
-      clickhouse,
-    });
-    const pipeline = createPipelineSampler({ clickhouse, kafka, topic, groupId: config.kafka.consumerGroup });
+    const siteIds = stack.sites.map((s) => s.siteId);
+    const drainTimeout = Math.max(60_000, o.durationS * 2000);
+
     o.log(
-      `bench: posting traffic for ${o.durationS} s (rate ${o.rate ?? 'max'}, batch ${o.batch ?? 'sdk'}, ${o.connections} connections)`,
+      `bench: posting traffic for ${o.durationS} s (rate ${o.rate ?? 'max'}, batch ${o.batch ?? 'sdk'}, ${o.connections} connections x ${o.pipelining} in flight)`,
     );
-    const load = startLoadChild(loadArgs);
-    const processes = createProcessSampler([
-      { name: 'api', pid: stack.rolePids.api, tree: false },
-      { name: 'consumer', pid: stack.rolePids.consumer, tree: false },
-      { name: 'bench process (freshness probe, samplers)', pid: process.pid, tree: false },
-      { name: 'load generator (child)', pid: load.pid, tree: false },
-      { name: 'kafka', pid: stack.servicePids.kafka, tree: true },
-      { name: 'clickhouse', pid: stack.servicePids.clickhouse, tree: true },
-      { name: 'postgres (all backends)', pid: stack.servicePids.postgres, tree: true },
-    ]);
-    const loadStarted = performance.now();
-    probe.start();
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        processes.sample();
-        await Promise.all([pipeline.sample().catch(() => {}), sleep(1000)]);
-      }
-    })();
-    const loaded = await load.result;
-    const freshness = await probe.stop(10_000);
+    const max = await runLoadPhase({ stack, clickhouse, kafka, load: loadArgs });
+    const loaded = max.loaded;
+    const freshness = max.freshness;
     o.log(
       `bench: load done, ${loaded.acceptedEvents.toLocaleString('en')} events accepted; waiting for ClickHouse to hold them all`,
     );
-
     // Drain: until every accepted distinct id is visible, or a bounded wait.
-    const expected = loaded.distinctAcceptedIds + freshness.markersAccepted;
-    const siteIds = stack.sites.map((s) => s.siteId);
-    let visible = 0;
-    const drainDeadline = performance.now() + Math.max(60_000, o.durationS * 2000);
-    while (performance.now() < drainDeadline) {
-      visible = await distinctIds(clickhouse, siteIds);
-      if (visible >= expected) break;
-      await sleep(200);
-    }
-    const e2eSeconds = (performance.now() - loadStarted) / 1000;
+    let expected = loaded.distinctAcceptedIds + freshness.markersAccepted;
+    const drained = await drain(clickhouse, siteIds, expected, drainTimeout);
+    const e2eSeconds = (drained.at - max.startedAt) / 1000;
     await sleep(1000);
-    visible = await distinctIds(clickhouse, siteIds);
-    sampling = false;
-    await sampler;
+    const visibleAfterMax = await distinctIds(clickhouse, siteIds);
+
+    // The same traffic (other ids) at 70 % of the rate the max phase reached: latency and
+    // freshness where the box still has headroom, as a deployment would be sized.
+    const rate70 = Math.max(1, Math.round((0.7 * loaded.acceptedEvents) / (loaded.elapsedMs / 1000)));
+    const durationS70 = Math.min(o.durationS, AT_70_MAX_S);
+    o.log(`bench: ${durationS70} s at 70 % of that rate (${rate70.toLocaleString('en')} events/s)`);
+    const at70 = await runLoadPhase({
+      stack,
+      clickhouse,
+      kafka,
+      load: { ...loadArgs, seed: 2, rate: rate70, durationMs: durationS70 * 1000 },
+    });
+    expected += at70.loaded.distinctAcceptedIds + at70.freshness.markersAccepted;
+    await drain(clickhouse, siteIds, expected, drainTimeout);
+    await sleep(1000);
+    const visible = await distinctIds(clickhouse, siteIds);
     await stack.stopRoles();
 
     // Ceilings, one at a time so they do not share the CPU.
@@ -173,7 +159,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       }
     }
 
-    const points = pipeline.points;
+    const points = max.points;
     const loadSeconds = loaded.elapsedMs / 1000;
     const lat = loaded.latencyMs;
     return {
@@ -188,9 +174,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         rate: o.rate ?? null,
         batch: o.batch ?? 'sdk',
         connections: o.connections,
+        pipelining: o.pipelining,
         seed_events: o.seedEvents,
       },
-      e2e_events_per_s: visible / e2eSeconds,
+      e2e_events_per_s: visibleAfterMax / e2eSeconds,
       accepted_events_per_s: loaded.acceptedEvents / loadSeconds,
       requests_per_s: loaded.requests / loadSeconds,
       api_p50_ms: lat.p50,
@@ -206,6 +193,28 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       statuses: loaded.statuses,
       late_starts: loaded.lateStarts,
       resends: loaded.resends,
+      at_70pct: {
+        rate_events_per_s: rate70,
+        duration_s: durationS70,
+        accepted_events_per_s: at70.loaded.acceptedEvents / (at70.loaded.elapsedMs / 1000),
+        requests_per_s: at70.loaded.requests / (at70.loaded.elapsedMs / 1000),
+        api_p50_ms: at70.loaded.latencyMs.p50,
+        api_p99_ms: at70.loaded.latencyMs.p99,
+        freshness_p50_ms: at70.freshness.freshnessMs.p50,
+        freshness_p95_ms: at70.freshness.freshnessMs.p95,
+        late_starts: at70.loaded.lateStarts,
+        processes: at70.processes,
+      },
+      rss_max_mb: {
+        api: rssOf(max.processes, 'api'),
+        consumer: rssOf(max.processes, 'consumer'),
+      },
+      load_generator: {
+        client: 'undici',
+        connections: o.connections,
+        pipelining: o.pipelining,
+        noop_requests_per_s: noopLoad.requests / (noopLoad.elapsedMs / 1000),
+      },
       consumer: {
         rows_per_s_avg:
           points.length > 1
@@ -216,7 +225,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         lag_end: points.at(-1)?.lag ?? 0,
         series: points,
       },
-      processes: processes.summary(),
+      processes: max.processes,
       ceilings: {
         clickhouse_raw_rows_per_s: raw.rowsPerS,
         kafka_engine_rows_per_s: engine.rowsPerS,
@@ -235,12 +244,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
 }
 
-async function distinctIds(clickhouse: ReturnType<typeof createClickHouse>, siteIds: string[]): Promise<number> {
-  const result = await clickhouse.query({
-    query: 'SELECT uniqExact(event_id) AS n FROM events WHERE site_id IN {sites:Array(String)}',
-    query_params: { sites: siteIds },
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ n: string }>();
-  return Number(row?.n ?? 0);
+function rssOf(processes: ProcessSummary[], name: string): number {
+  return processes.find((p) => p.name === name)?.rssMaxMb ?? 0;
 }

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_ROW_COLUMNS, type EventRow } from '../consumer/event-row.js';
+import { EVENT_NATIVE_COLUMNS, type EventRow } from '../consumer/event-row.js';
 import { insertRows } from '../consumer/insert-rows.js';
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { loadConfig } from '../lib/config.js';
@@ -39,9 +39,9 @@ function row(i: number, site: string, now: Date): EventRow {
     user_id: visitor % 10 === 0 ? `user-${visitor}` : '',
     anonymous_id: visitor % 2 === 0 ? `anon-${visitor}` : '',
     visitor_id: `v${visitor.toString(16).padStart(31, '0')}`,
-    ts: toClickHouseTime(now),
+    ts: now.getTime(),
     site_date: toClickHouseTime(now).slice(0, 10),
-    received_at: toClickHouseTime(now),
+    received_at: now.getTime(),
     url: `https://shop.example${path}?utm_source=google&utm_medium=cpc`,
     host: 'shop.example',
     path,
@@ -97,7 +97,7 @@ async function insertPhase(views: boolean, round: number): Promise<Phase> {
   for (let done = 0; done < total; done += batchRows) {
     const rows: EventRow[] = [];
     for (let i = done; i < Math.min(total, done + batchRows); i++) rows.push(row(i, site, now));
-    await insertRows(clickhouse, 'events', EVENT_ROW_COLUMNS, rows, `${site}:${done}`);
+    await insertRows(clickhouse, 'events', EVENT_NATIVE_COLUMNS, rows, `${site}:${done}`);
   }
   const wallMs = performance.now() - t0;
   await sleep(5000); // the merges the inserts set off are part of their cost

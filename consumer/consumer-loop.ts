@@ -27,8 +27,8 @@ export interface ConsumerLoopDeps {
   /** Stop fetching while this many rows are not loaded yet. */
   maxPendingRows: number;
   buffer: FlushBuffer<MessageOutcome>;
-  /** Turns the raw messages of one partition batch into outcomes. */
-  toOutcomes(batch: EachBatchPayload['batch']): Promise<MessageOutcome[]>;
+  /** Turns the records of one partition batch into outcomes (one per event) and their bytes. */
+  toOutcomes(batch: EachBatchPayload['batch']): Promise<{ outcomes: MessageOutcome[]; bytes: number }>;
   metrics: ConsumerMetrics;
   logger: Logger;
 }
@@ -77,14 +77,14 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const outcomes = await deps.toOutcomes(batch);
+    const { outcomes, bytes } = await deps.toOutcomes(batch);
     const position = {
       topic: batch.topic,
       partition: batch.partition,
       lastOffset: batch.messages[batch.messages.length - 1]!.offset,
       highWatermark: batch.highWatermark,
     };
-    const { committed, mustWait } = commits.track(position, outcomes);
+    const { committed, mustWait } = commits.track(position, outcomes, bytes);
     if (mustWait) await awaitWithHeartbeat(committed, heartbeat);
   };
 

@@ -1,7 +1,8 @@
 /**
- * A dead letter: a message the consumer could not load, written to the dead-letter topic
- * (events.dlq, the DLQ) with the original key and bytes, where it came from, and why, so
- * `clickstream dlq replay` can re-publish it once the cause is fixed.
+ * A dead letter: a record the consumer could not load, or one event of a v2 record (kept as
+ * a v2 record holding that event alone), written to the dead-letter topic (events.dlq, the
+ * DLQ) with the key and bytes, where it came from, and why, so `clickstream dlq replay` can
+ * re-publish it once the cause is fixed.
  *
  * The reason is a value, `{code, detail}`: `code` comes from a fixed list (it labels the
  * `clickstream_consumer_dlq_total` metric and is what tools branch on), `detail` is for
@@ -66,6 +67,8 @@ export function clickHouseDetail(errorCode: string, message: string): string {
 export interface DeadLetter {
   reason: DeadLetterReason;
   source: SourcePosition;
+  /** The value to keep when it is not the whole source record (one event of a v2 record). */
+  value?: string;
 }
 
 /** Writes dead letters (acks=all); throws if Kafka does not take them, so nothing is committed. */
@@ -80,9 +83,9 @@ export async function sendDeadLetters(
   await producer.send({
     topic: dlqTopic,
     acks: -1,
-    messages: letters.map(({ reason, source }) => ({
+    messages: letters.map(({ reason, source, value }) => ({
       key: source.key,
-      value: source.value,
+      value: value ?? source.value,
       headers: {
         ...encodeReason(reason),
         [DLQ_HEADERS.topic]: sourceTopic,

@@ -19,10 +19,9 @@ describe('createFlushBuffer', () => {
       flushRows: 1000,
       flushMs: 60_000,
       flushBytes: 100,
-      sizeOf: (n) => n,
       flush: async (e) => void flushed.push(e),
     });
-    await Promise.all([buffer.add([60]), buffer.add([50])]);
+    await Promise.all([buffer.add([60], 60), buffer.add([50], 50)]);
     expect(flushed).toEqual([[60, 50]]);
   });
 

@@ -9,9 +9,8 @@
 export interface FlushBufferOptions<T> {
   flushRows: number;
   flushMs: number;
-  /** Flush once the entries' `sizeOf` adds up to this (e.g. the Kafka bytes they came from). */
+  /** Flush once the bytes given with `add` add up to this (e.g. the Kafka bytes the entries came from). */
   flushBytes?: number;
-  sizeOf?: (entry: T) => number;
   /** Loads the entries; must either succeed for all of them or throw. */
   flush(entries: T[]): Promise<void>;
 }
@@ -22,8 +21,11 @@ interface Waiter {
 }
 
 export interface FlushBuffer<T> {
-  /** Resolves once `entries` are flushed; rejects if their flush failed. */
-  add(entries: T[]): Promise<void>;
+  /**
+   * Resolves once `entries` are flushed; rejects if their flush failed. `bytes`: what they
+   * weigh against `flushBytes` (one Kafka record may hold many entries, so it is given per add).
+   */
+  add(entries: T[], bytes?: number): Promise<void>;
   /** Flushes whatever is buffered now (used on shutdown and rebalance). */
   flushNow(): Promise<void>;
   /** Entries waiting for the next flush. */
@@ -36,7 +38,6 @@ export function createFlushBuffer<T>({
   flushRows,
   flushMs,
   flushBytes = Infinity,
-  sizeOf = () => 0,
   flush,
 }: FlushBufferOptions<T>): FlushBuffer<T> {
   let entries: T[] = [];
@@ -70,11 +71,12 @@ export function createFlushBuffer<T>({
   };
 
   return {
-    add(added) {
+    add(added, addedBytes = 0) {
       return new Promise<void>((resolve, reject) => {
-        entries.push(...added);
+        // Not push(...added): spreading tens of thousands of arguments can overflow the stack.
+        for (const entry of added) entries.push(entry);
         pending += added.length;
-        for (const entry of added) bytes += sizeOf(entry);
+        bytes += addedBytes;
         waiters.push({ resolve, reject });
         if (entries.length >= flushRows || bytes >= flushBytes) void startFlush();
         else timer ??= setTimeout(() => void startFlush(), flushMs);

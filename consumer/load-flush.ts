@@ -8,8 +8,9 @@ import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { retryWithBackoff } from '../lib/retry.js';
+import { type RequestFactsV2, singleEventRecord } from '../lib/wire/index.js';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.js';
-import { EVENT_ROW_COLUMNS, type EventRow } from './event-row.js';
+import { EVENT_NATIVE_COLUMNS, type EventRow } from './event-row.js';
 import { dedupToken } from './dedup-token.js';
 import { classifyInsertError } from './insert-errors.js';
 import { insertRows } from './insert-rows.js';
@@ -41,14 +42,14 @@ export function createFlushLoader(deps: LoadFlushDeps) {
     const letters: DeadLetter[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'row') rows.push(outcome.row);
-      else letters.push({ reason: outcome.reason, source: outcome.source });
+      else letters.push(outcome);
     }
     const token = dedupToken(outcomes, deps.sourceTopic);
     const started = performance.now();
     let unknownFailures = 0;
     const result = await retryWithBackoff(
       () =>
-        insertRows(clickhouse, deps.table, EVENT_ROW_COLUMNS, rows, token, {
+        insertRows(clickhouse, deps.table, EVENT_NATIVE_COLUMNS, rows, token, {
           bisectUnknown: unknownFailures >= unknownErrorTries,
         }),
       {
@@ -69,8 +70,13 @@ export function createFlushLoader(deps: LoadFlushDeps) {
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
     if (result.rejected.length > 0) {
       // Rare: only rows ClickHouse refused need their Kafka source (for the original bytes).
-      const sourceOf = new Map(outcomes.flatMap((o) => (o.kind === 'row' ? [[o.row, o.source] as const] : [])));
-      for (const { row, reason } of result.rejected) letters.push({ reason, source: sourceOf.get(row)! });
+      const outcomeOf = new Map(outcomes.flatMap((o) => (o.kind === 'row' ? [[o.row, o] as const] : [])));
+      for (const { row, reason } of result.rejected) {
+        const o = outcomeOf.get(row)!;
+        // One event of a v2 record goes to the DLQ alone; a v1 record is one event already.
+        const value = o.facts ? singleEventRecord(o.facts as RequestFactsV2, o.event) : undefined;
+        letters.push(value === undefined ? { reason, source: o.source } : { reason, source: o.source, value });
+      }
     }
 
     await retryWithBackoff(() => sendDeadLetters(producer, deps.dlqTopic, deps.sourceTopic, letters), {

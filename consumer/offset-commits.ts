@@ -48,10 +48,11 @@ export interface OffsetCommitsDeps<T> {
 export interface OffsetCommits<T> {
   /**
    * Hands a partition batch's outcomes to the buffer and commits the batch once they are
-   * loaded. `committed` never rejects (a failure is reported to `onSkipped`); `mustWait`
-   * says whether the caller must await it before taking more work.
+   * loaded. `bytes`: what the batch's records weigh against the buffer's byte threshold.
+   * `committed` never rejects (a failure is reported to `onSkipped`); `mustWait` says
+   * whether the caller must await it before taking more work.
    */
-  track(batch: PartitionBatchPosition, entries: T[]): { committed: Promise<void>; mustWait: boolean };
+  track(batch: PartitionBatchPosition, entries: T[], bytes?: number): { committed: Promise<void>; mustWait: boolean };
   /** From now on every caller waits; flushes what is buffered until every commit has settled. */
   drain(): Promise<void>;
   /** Commits not yet settled. */
@@ -63,9 +64,9 @@ export function createOffsetCommits<T>(deps: OffsetCommitsDeps<T>): OffsetCommit
   const commits = new Set<Promise<void>>();
   let draining = false;
   return {
-    track(batch, entries) {
+    track(batch, entries, bytes) {
       const committed = deps.buffer
-        .add(entries)
+        .add(entries, bytes)
         .then(() =>
           deps.commit({ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.lastOffset) }),
         )

@@ -1,10 +1,12 @@
 /**
- * What became of one Kafka message: a row to insert, or a dead letter with the reason.
- * Outcomes are values, not exceptions (PostHog ingestion style): one bad message never
- * stops its batch.
+ * What became of one event of a Kafka record: a row to insert, or a dead letter with the
+ * reason. Outcomes are values, not exceptions (PostHog ingestion style): one bad event never
+ * stops its record, its batch or its partition.
  */
+import type { RecordFacts } from '../lib/wire/index.js';
 import type { EventRow } from './event-row.js';
 
+/** Where a record came from. One object per record, shared by the outcomes of its events. */
 export interface SourcePosition {
   partition: number;
   offset: string;
@@ -15,7 +17,8 @@ export interface SourcePosition {
 /**
  * Why the consumer gave up on a message:
  * - `invalid_json`: the value is not JSON;
- * - `invalid_message`: JSON, but not a usable `events.raw` value (version, required fields);
+ * - `invalid_message`: JSON, but not a usable `events.raw` value (version, required fields),
+ *   or one event of a v2 record that is not usable (its neighbours still load);
  * - `clickhouse_rejected`: ClickHouse refused the row (a value it cannot parse or hold, or
  *   an error of unknown kind that kept failing on this row alone); the detail names the
  *   server's error code;
@@ -31,5 +34,18 @@ export interface DeadLetterReason {
 }
 
 export type MessageOutcome =
-  | { kind: 'row'; row: EventRow; source: SourcePosition }
-  | { kind: 'dlq'; reason: DeadLetterReason; source: SourcePosition };
+  | {
+      kind: 'row';
+      row: EventRow;
+      source: SourcePosition;
+      /** v2 records: the event's request facts and the event as parsed, to dead-letter it alone. */
+      facts?: RecordFacts;
+      event?: unknown;
+    }
+  | {
+      kind: 'dlq';
+      reason: DeadLetterReason;
+      source: SourcePosition;
+      /** The dead letter's value when it is not the whole record (one event, or one request, of a v2 record). */
+      value?: string;
+    };

@@ -3,21 +3,21 @@
  * with a small HTTP server for /healthz and /metrics. `clickstream consumer` runs one;
  * run up to as many as events.raw has partitions.
  */
-import type { EachBatchPayload } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
 import { type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createConsumerLoop } from './consumer-loop.js';
+import { createPageCache } from './enrich/page-cache.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
 import { createFlushLoader } from './load-flush.js';
 import { createFlushBuffer } from './flush-buffer.js';
 import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
+import { createRecordOutcomes } from './record-outcomes.js';
 import { createLocalDayCache } from '../lib/time-zones.js';
-import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
-import { createVisitorSalts } from './visitor-salts.js';
+import { createVisitorSalts } from '../lib/visitor-salts.js';
 
 export interface RunningConsumer {
   url: string;
@@ -56,30 +56,17 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     flushRows: config.consumer.flushRows,
     flushMs: config.consumer.flushMs,
     flushBytes: config.consumer.flushBytes,
-    sizeOf: (outcome) => outcome.source.value?.length ?? 0,
     flush: loadFlush,
   });
 
-  const outcomeDeps = { userAgents, maxEventAgeMs: config.consumer.maxEventAgeMs, localDay: createLocalDayCache() };
-  const toOutcomes = async (batch: EachBatchPayload['batch']): Promise<MessageOutcome[]> => {
-    const parsed = batch.messages.map((m) => {
-      const result = parseRawMessage(m.value);
-      return {
-        source: { partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
-        result,
-        day: result.ok ? saltDay(result.message, outcomeDeps) : '',
-      };
-    });
-    // Load the (usually one) salt this batch needs before the synchronous mapping.
-    const days = new Set(parsed.flatMap((p) => (p.day ? [p.day] : [])));
-    const salts = new Map(await Promise.all([...days].map(async (d) => [d, await visitorSalts.forDay(d)] as const)));
-    return parsed.map(
-      ({ source, result, day }): MessageOutcome =>
-        result.ok
-          ? toOutcome(result.message, source, outcomeDeps, salts.get(day)!)
-          : { kind: 'dlq', reason: result.reason, source },
-    );
-  };
+  const pages = createPageCache();
+  const recordOutcomes = createRecordOutcomes({
+    userAgents,
+    pages,
+    maxEventAgeMs: config.consumer.maxEventAgeMs,
+    localDay: createLocalDayCache(),
+    salts: visitorSalts,
+  });
 
   const loop = createConsumerLoop({
     kafka,
@@ -90,7 +77,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     // Two flushes' worth: one loading, one filling.
     maxPendingRows: 2 * config.consumer.flushRows,
     buffer,
-    toOutcomes,
+    toOutcomes: (batch) => recordOutcomes(batch.partition, batch.messages),
     metrics,
     logger,
   });

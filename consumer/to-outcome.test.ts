@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RawEventMessage } from '../api/raw-event-message.js';
+import { saltDayOf } from '../lib/salt-day.js';
+import { visitorId } from '../lib/visitor-id.js';
+import { encodeV1Record, encodeV2Record, parseRawRecord, type RawEventMessageV1 } from '../lib/wire/index.js';
+import { createPageCache } from './enrich/page-cache.js';
 import { createUserAgentParser } from './enrich/user-agent.js';
-import { visitorId } from './enrich/visitor.js';
 import type { SourcePosition } from './outcome.js';
-import { parseRawMessage, saltDay, toOutcome } from './to-outcome.js';
+import { createRecordOutcomes } from './record-outcomes.js';
+import { requestContext, toOutcome } from './to-outcome.js';
 
 const ANDROID_CHROME =
   'Mozilla/5.0 (Linux; Android 7.1.1; SM-J700T1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/78.0.3882.0 Mobile Safari/537.36';
@@ -11,7 +14,8 @@ const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.co
 const EVENT_ID = '0b8f5e1c-3a7d-4c2e-9f10-5d6e7f8a9b0c';
 const SALT = 'ab'.repeat(32);
 
-const message = (overrides: Partial<RawEventMessage> = {}, event: Partial<RawEventMessage['event']> = {}) =>
+/** A v1 record's message (what an older API wrote: the IP in the clear). */
+const message = (overrides: Partial<RawEventMessageV1> = {}, event: Partial<RawEventMessageV1['event']> = {}) =>
   ({
     v: 1,
     site_id: 'shop',
@@ -22,59 +26,102 @@ const message = (overrides: Partial<RawEventMessage> = {}, event: Partial<RawEve
     request_ua: null,
     request_id: 'req-1',
     ...overrides,
-  }) as RawEventMessage;
+  }) as RawEventMessageV1;
 
 const source: SourcePosition = { partition: 3, offset: '12345', key: null, value: null };
-const deps = () => ({ userAgents: createUserAgentParser({ cacheSize: 10 }), maxEventAgeMs: 30 * 86_400_000 });
+const deps = () => ({
+  userAgents: createUserAgentParser({ cacheSize: 10 }),
+  pages: createPageCache(),
+  maxEventAgeMs: 30 * 86_400_000,
+});
+
+/** The outcome of the one event of a v1 message, as the consumer makes it. */
+function toOutcomeOf(m: RawEventMessageV1, salt = SALT) {
+  const parsed = parseRawRecord(Buffer.from(JSON.stringify(m)));
+  if (!parsed.ok) throw new Error(parsed.reason.detail);
+  const [request] = parsed.record.requests;
+  return toOutcome(request!.events[0]!, requestContext(request!.facts, source, salt), deps());
+}
 
 /** The row of an outcome that must be a row. */
-function rowOf(m: RawEventMessage) {
-  const outcome = toOutcome(m, source, deps(), SALT);
+function rowOf(m: RawEventMessageV1) {
+  const outcome = toOutcomeOf(m);
   if (outcome.kind !== 'row') throw new Error(`expected a row, got ${JSON.stringify(outcome)}`);
   expect(outcome.source).toBe(source);
   return outcome.row;
 }
 
-describe('parseRawMessage', () => {
-  const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-
-  it('accepts a v1 message', () => {
-    const m = message();
-    expect(parseRawMessage(bytes(m))).toEqual({ ok: true, message: m });
-  });
-
-  it.each([
-    ['an empty value', null, 'invalid_message', 'empty value'],
-    ['bytes that are not JSON', bytes('{not json'), 'invalid_json', expect.stringContaining('JSON')],
-    ['a JSON string', bytes('"hello"'), 'invalid_message', 'not an object'],
-    ['JSON null', bytes('null'), 'invalid_message', 'not an object'],
-    ['another version', bytes({ ...message(), v: 2 }), 'invalid_message', 'unsupported version 2'],
-    ['no site', bytes({ ...message(), site_id: '' }), 'invalid_message', 'site_id missing'],
-    [
-      'a bad receive time',
-      bytes({ ...message(), received_at: 'yesterday' }),
-      'invalid_message',
-      'received_at missing or invalid',
-    ],
-    ['no event', bytes({ ...message(), event: null }), 'invalid_message', 'event missing'],
-    [
-      'an event id that is not a UUID',
-      bytes(message({}, { event_id: 'nope' })),
-      'invalid_message',
-      'event.event_id is not a UUID',
-    ],
-    ['no event type', bytes(message({}, { type: '' })), 'invalid_message', 'event.type missing'],
-  ])('refuses %s, saying why', (_what, value, code, detail) => {
-    expect(parseRawMessage(value)).toEqual({ ok: false, reason: { code, detail } });
+describe('saltDayOf', () => {
+  it("is the UTC day the server received the event, whatever the client's clock says", () => {
+    expect(saltDayOf(Date.parse('2024-03-07T23:59:59.999Z'), undefined)).toBe('2024-03-07');
+    expect(saltDayOf(Date.parse('2024-03-08T00:00:00.000Z'), undefined)).toBe('2024-03-08');
   });
 });
 
-describe('saltDay', () => {
-  it("is the UTC day the server received the event, whatever the client's clock says", () => {
-    expect(
-      saltDay(message({ received_at: '2024-03-07T23:59:59.999Z' }, { created_at: '2024-03-09T10:00:00.000Z' })),
-    ).toBe('2024-03-07');
-    expect(saltDay(message({ received_at: '2024-03-08T00:00:00.000Z' }))).toBe('2024-03-08');
+describe('records → outcomes', () => {
+  const recordOutcomes = createRecordOutcomes({ ...deps(), salts: { forDay: async () => SALT } });
+  const facts = {
+    site_id: 'shop',
+    received_at: '2024-03-07T12:00:10.000Z',
+    sent_at: null,
+    request_ua: ANDROID_CHROME,
+    request_id: 'req-2',
+    visitor_hash: 'fedcba9876543210fedcba9876543210',
+  };
+
+  it('v2: every event of a record is a row with the hash the API made, and the record position', async () => {
+    const events = [1, 2, 3].map((i) => ({
+      event_id: `0b8f5e1c-3a7d-4c2e-9f10-5d6e7f8a9b0${i}`,
+      type: 'pageview',
+      payload: {},
+      extra: {},
+    }));
+    const value = Buffer.from(encodeV2Record(facts, events));
+    const { outcomes, bytes } = await recordOutcomes(3, [{ offset: '7', key: null, value } as never]);
+    expect(bytes).toBe(value.length);
+    expect(outcomes.map((o) => o.kind)).toEqual(['row', 'row', 'row']);
+    for (const o of outcomes) {
+      if (o.kind !== 'row') continue;
+      expect(o.row).toMatchObject({ visitor_id: facts.visitor_hash, browser: 'Chrome', kafka_offset: '7' });
+      expect(o.source).toBe(outcomes[0]!.source); // one source object per record
+    }
+  });
+
+  it('v1: one row, the IP hashed with the salt of its day', async () => {
+    const { key, value } = encodeV1Record({ ...message({ request_ua: ANDROID_CHROME }) });
+    const { outcomes } = await recordOutcomes(0, [
+      { offset: '1', key: Buffer.from(key), value: Buffer.from(value) } as never,
+    ]);
+    expect(outcomes).toHaveLength(1);
+    const [o] = outcomes;
+    expect(o!.kind === 'row' && o!.row.visitor_id).toBe(
+      visitorId({ salt: SALT, siteId: 'shop', ip: '203.0.113.7', userAgent: ANDROID_CHROME }),
+    );
+  });
+
+  it('a bad event of a v2 record is a dead letter holding it alone; the others are rows', async () => {
+    const good = { event_id: EVENT_ID, type: 'click', payload: {}, extra: {} };
+    const value = Buffer.from(encodeV2Record(facts, [good, { ...good, url: 42 } as never, good]));
+    const { outcomes } = await recordOutcomes(0, [{ offset: '3', key: null, value } as never]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['dlq', 'row', 'row']);
+    const letter = outcomes.find((o) => o.kind === 'dlq')!;
+    if (letter.kind !== 'dlq') throw new Error('unreachable');
+    expect(letter.reason).toEqual({ code: 'invalid_message', detail: 'event.url is not a string' });
+    const alone = parseRawRecord(Buffer.from(letter.value!));
+    expect(alone.ok && alone.record.requests[0]!.invalid.map((i) => i.raw)).toEqual([{ ...good, url: 42 }]);
+  });
+
+  it('an unreadable record is one dead letter, its bytes as they were', async () => {
+    const value = Buffer.from('{not json');
+    const { outcomes } = await recordOutcomes(0, [{ offset: '4', key: null, value } as never]);
+    expect(outcomes).toEqual([
+      {
+        kind: 'dlq',
+        reason: { code: 'invalid_json', detail: expect.stringContaining('JSON') },
+        source: expect.anything(),
+      },
+    ]);
+    expect(outcomes[0]!.kind === 'dlq' && outcomes[0]!.value).toBeUndefined();
   });
 });
 
@@ -103,9 +150,9 @@ describe('toOutcome', () => {
       user_id: '1001',
       anonymous_id: '',
       visitor_id: 'u:1001',
-      ts: '2024-03-07 12:00:05.000',
+      ts: Date.parse('2024-03-07T12:00:05.000Z'),
       site_date: '2024-03-07', // no zone in the message: UTC
-      received_at: '2024-03-07 12:00:10.000',
+      received_at: Date.parse('2024-03-07T12:00:10.000Z'),
       url: 'https://shop.example/catalog?foo=bar&utm_source=newsletter&utm_medium=email&gclid=abc',
       host: 'shop.example',
       path: '/catalog',
@@ -145,7 +192,7 @@ describe('toOutcome', () => {
     expect(row.visitor_id).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify(row)).not.toContain('203.0.113.7');
     // Another day's salt, another visitor.
-    const other = toOutcome(m, source, deps(), 'cd'.repeat(32));
+    const other = toOutcomeOf(m, 'cd'.repeat(32));
     expect(other.kind === 'row' && other.row.visitor_id).not.toBe(row.visitor_id);
   });
 
@@ -156,7 +203,7 @@ describe('toOutcome', () => {
   });
 
   it('without a client time, the event happened when it was received', () => {
-    expect(rowOf(message()).ts).toBe('2024-03-07 12:00:10.000');
+    expect(rowOf(message()).ts).toBe(Date.parse('2024-03-07T12:00:10.000Z'));
   });
 
   it('a relative URL and no referrer leave the page columns empty, not invalid', () => {

@@ -1,171 +1,119 @@
 /**
- * One Kafka message → a row for clickstream.events, or a dead letter with the reason.
- * Everything here is pure except the visitor salt, which the caller looks up first.
- *
- * The consumer does not trust the topic: anything can be produced to it (a replayed dead
- * letter, another producer), so the value is checked before use and a bad one becomes
- * an outcome, never an exception.
+ * One checked event of a record → a row for clickstream.events. Everything here is pure
+ * except the caches passed in; the visitor salt (v1 records only) is looked up by the caller.
  */
-import type { RawEventMessage } from '../api/raw-event-message.js';
-import { mayHoldLoneSurrogates, repairLoneSurrogates } from '../lib/well-formed-text.js';
-import { correctEventTime } from './enrich/event-time.js';
+import { type LocalDay, siteDayOf } from '../lib/salt-day.js';
+import { visitorId } from '../lib/visitor-id.js';
+import type { RecordEvent, RecordFacts } from '../lib/wire/index.js';
+import { correctedMs, parseIsoMs } from './enrich/event-time.js';
+import type { PageCache } from './enrich/page-cache.js';
 import { splitPayload } from './enrich/properties.js';
-import { classifyReferrer } from './enrich/referrer.js';
-import { parseEventUrl } from './enrich/url.js';
 import type { UserAgentParser } from './enrich/user-agent.js';
-import { clickHouseTime, utcDay } from '../lib/time.js';
-import { localDayOf } from '../lib/time-zones.js';
-import { visitorId } from './enrich/visitor.js';
-import type { DeadLetterReason, MessageOutcome, SourcePosition } from './outcome.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import type { EventRow } from './event-row.js';
+import type { MessageOutcome, SourcePosition } from './outcome.js';
 
 export interface ToOutcomeDeps {
   userAgents: UserAgentParser;
+  pages: PageCache;
   /** Oldest event time kept as sent; older ones get received_at (see enrich/event-time.ts). */
   maxEventAgeMs: number;
-  /** The local day of an instant in a zone; pass createLocalDayCache() on hot paths. */
-  localDay?: (instantMs: number, zone: string) => string;
+  /** The local day of an instant in a zone (lib/time-zones.ts createLocalDayCache), for `site_date`. */
+  localDay?: LocalDay;
+}
+
+/** What all events of one request share, worked out once per request. */
+export interface RequestContext {
+  facts: RecordFacts;
+  source: SourcePosition;
+  receivedMs: number;
+  /** received_at − sent_at: the client's clock offset (0 without a valid sent_at). */
+  skewMs: number;
+  /** The day's salt, for v1 records (their facts carry the IP, not the hash). */
+  salt?: string | undefined;
+}
+
+/** The per-request context; `received_at` was checked by the parser. */
+export function requestContext(facts: RecordFacts, source: SourcePosition, salt?: string): RequestContext {
+  const strict = parseIsoMs(facts.received_at);
+  // The parser accepted any Date.parse-able received_at; the strict form is what the API writes.
+  const receivedMs = Number.isNaN(strict) ? Date.parse(facts.received_at) : strict;
+  const sentMs = parseIsoMs(facts.sent_at ?? undefined);
+  return { facts, source, receivedMs, skewMs: Number.isNaN(sentMs) ? 0 : receivedMs - sentMs, salt };
 }
 
 /**
- * The local day of an instant in the message's zone. A zone this runtime does not know
- * (a message from a newer API, or not from the API at all) counts as UTC rather than
- * failing the event: the day only picks a salt and the speed layer's date.
+ * Normalizes and enriches one event into a row outcome; an event the enrichment cannot
+ * handle (a bug, or a record no API wrote) becomes a dead letter instead of an exception.
  */
-function siteDay(deps: Pick<ToOutcomeDeps, 'localDay'>, instantMs: number, zone: string | undefined): string {
-  if (zone === undefined || zone === 'UTC') return utcDay(new Date(instantMs));
+export function toOutcome(e: RecordEvent, ctx: RequestContext, deps: ToOutcomeDeps): MessageOutcome {
   try {
-    return deps.localDay ? deps.localDay(instantMs, zone) : localDayOf(new Date(instantMs), zone);
-  } catch {
-    return utcDay(new Date(instantMs));
-  }
-}
-
-/** A message value, checked: the message, or why it cannot be used. */
-export type ParsedMessage = { ok: true; message: RawEventMessage } | { ok: false; reason: DeadLetterReason };
-
-const invalid = (detail: string): ParsedMessage => ({ ok: false, reason: { code: 'invalid_message', detail } });
-
-/** Parses and checks a message value; says why when it is not a usable v1 message. */
-export function parseRawMessage(value: Buffer | null): ParsedMessage {
-  if (!value) return invalid('empty value');
-  let message: unknown;
-  const text = value.toString('utf8');
-  try {
-    message = JSON.parse(text);
+    return { kind: 'row', source: ctx.source, row: toRow(e, ctx, deps) };
   } catch (error) {
-    return { ok: false, reason: { code: 'invalid_json', detail: (error as Error).message } };
+    const detail = `enrichment failed: ${(error as Error).message}`;
+    return { kind: 'dlq', source: ctx.source, reason: { code: 'invalid_message', detail } };
   }
-  // Records written before the API repaired lone surrogates (or by another producer) would
-  // make ClickHouse refuse the whole insert: repaired here the same way.
-  if (mayHoldLoneSurrogates(text)) repairLoneSurrogates(message);
-  const m = message as Partial<RawEventMessage> | null;
-  if (!m || typeof m !== 'object') return invalid('not an object');
-  if (m.v !== 1) return invalid(`unsupported version ${JSON.stringify(m.v)}`);
-  if (typeof m.site_id !== 'string' || m.site_id === '') return invalid('site_id missing');
-  if (typeof m.received_at !== 'string' || Number.isNaN(Date.parse(m.received_at)))
-    return invalid('received_at missing or invalid');
-  const e = m.event;
-  if (!e || typeof e !== 'object') return invalid('event missing');
-  if (typeof e.event_id !== 'string' || !UUID.test(e.event_id)) return invalid('event.event_id is not a UUID');
-  if (typeof e.type !== 'string' || e.type === '') return invalid('event.type missing');
-  return { ok: true, message: m as RawEventMessage };
 }
 
-/**
- * The day whose salt a message needs: the site's local day when the server received it
- * (not the client's `created_at`, so a client with a wrong clock cannot pick which day's salt,
- * and thus which visitor, it lands in). A cookieless visitor keeps one id for the whole local
- * day: salts rotate at each site's local midnight, not at UTC midnight.
- */
-export function saltDay(message: RawEventMessage, deps: Pick<ToOutcomeDeps, 'localDay'> = {}): string {
-  return siteDay(deps, Date.parse(message.received_at), zoneOf(message));
-}
-
-function zoneOf(message: RawEventMessage): string | undefined {
-  return typeof message.timezone === 'string' ? message.timezone : undefined;
-}
-
-/**
- * Normalizes and enriches one parsed message into an outcome. `visitorSalt` is the salt of
- * `saltDay(message)`, loaded by the caller (see visitor-salts.ts).
- */
-export function toOutcome(
-  message: RawEventMessage,
-  source: SourcePosition,
-  deps: ToOutcomeDeps,
-  visitorSalt: string,
-): MessageOutcome {
-  const e = message.event;
-  const ua = e.user_agent ?? message.request_ua ?? '';
-  const page = parseEventUrl(e.url ?? '');
-  const { referrer_domain, channel } = classifyReferrer({
-    referrer: e.referrer ?? '',
-    pageHost: page.host,
-    utm: page.utm,
-    clickIds: page.clickIds,
-  });
+function toRow(e: RecordEvent, ctx: RequestContext, deps: ToOutcomeDeps): EventRow {
+  const { facts } = ctx;
+  const ua = e.user_agent ?? facts.request_ua ?? '';
+  const referrer = e.referrer ?? '';
+  const { page, referrer_domain, channel, click_id_type, click_id } = deps.pages.get(e.url ?? '', referrer);
   const agent = deps.userAgents.parse(ua); // device_type 'bot' comes from isbot, cached with the rest
-  const isBot = agent.device_type === 'bot';
-  const { ts } = correctEventTime(
-    { createdAt: e.created_at, sentAt: message.sent_at ?? undefined, receivedAt: message.received_at },
-    { maxAgeMs: deps.maxEventAgeMs },
-  );
   const payload = splitPayload(e.payload);
-  const clickIdType = page.clickIds.gclid
-    ? 'gclid'
-    : page.clickIds.fbclid
-      ? 'fbclid'
-      : page.clickIds.msclkid
-        ? 'msclkid'
-        : '';
+  const ts = correctedMs(e.created_at, ctx.skewMs, ctx.receivedMs, deps.maxEventAgeMs);
   return {
-    kind: 'row',
-    source,
-    row: {
-      event_id: e.event_id,
-      site_id: message.site_id,
-      type: e.type,
-      session_id: e.session_id ?? '',
-      user_id: e.user_id ?? '',
-      anonymous_id: e.anonymous_id ?? '',
-      // A known user is their own visitor; otherwise the daily-salted hash (the IP is
-      // used here and nowhere else: it is not a column).
-      visitor_id: e.user_id
-        ? `u:${e.user_id}`
-        : visitorId({ salt: visitorSalt, siteId: message.site_id, ip: message.ip, userAgent: ua }),
-      ts: clickHouseTime(ts),
-      site_date: siteDay(deps, ts.getTime(), zoneOf(message)),
-      received_at: clickHouseTime(new Date(message.received_at)),
-      url: page.url,
-      host: page.host,
-      path: page.path,
-      query: page.query,
-      referrer: e.referrer ?? '',
-      referrer_domain,
-      channel,
-      utm_source: page.utm.source,
-      utm_medium: page.utm.medium,
-      utm_campaign: page.utm.campaign,
-      utm_term: page.utm.term,
-      utm_content: page.utm.content,
-      click_id_type: clickIdType,
-      click_id: clickIdType ? page.clickIds[clickIdType] : '',
-      element_id: payload.element_id,
-      event_title: payload.event_title,
-      x: payload.x,
-      y: payload.y,
-      browser: agent.browser,
-      browser_version: agent.browser_version,
-      os: agent.os,
-      device_type: agent.device_type,
-      is_bot: isBot,
-      properties: withExtraFields(payload.properties, e.extra),
-      kafka_partition: source.partition,
-      kafka_offset: source.offset,
-    },
+    event_id: e.event_id,
+    site_id: facts.site_id,
+    type: e.type,
+    session_id: e.session_id ?? '',
+    user_id: e.user_id ?? '',
+    anonymous_id: e.anonymous_id ?? '',
+    visitor_id: e.user_id ? `u:${e.user_id}` : visitorOf(e, ctx, ua),
+    ts,
+    // The date of ts in the site's zone as the record names it (UTC without one).
+    site_date: siteDayOf(ts, facts.timezone, deps.localDay),
+    received_at: ctx.receivedMs,
+    url: page.url,
+    host: page.host,
+    path: page.path,
+    query: page.query,
+    referrer,
+    referrer_domain,
+    channel,
+    utm_source: page.utm.source,
+    utm_medium: page.utm.medium,
+    utm_campaign: page.utm.campaign,
+    utm_term: page.utm.term,
+    utm_content: page.utm.content,
+    click_id_type,
+    click_id,
+    element_id: payload.element_id,
+    event_title: payload.event_title,
+    x: payload.x,
+    y: payload.y,
+    browser: agent.browser,
+    browser_version: agent.browser_version,
+    os: agent.os,
+    device_type: agent.device_type,
+    is_bot: agent.device_type === 'bot',
+    properties: withExtraFields(payload.properties, e.extra),
+    kafka_partition: ctx.source.partition,
+    kafka_offset: ctx.source.offset,
   };
+}
+
+/**
+ * The anonymous visitor id: the hash the API computed (v2: the event's own, else its
+ * request's), or for a v1 record the daily-salted hash of the IP it carries (the IP is used
+ * here and nowhere else: it is not a column).
+ */
+function visitorOf(e: RecordEvent, ctx: RequestContext, ua: string): string {
+  if (e.visitor_hash !== undefined) return e.visitor_hash;
+  const { facts, salt } = ctx;
+  if (facts.ip === undefined) return facts.visitor_hash!;
+  if (salt === undefined) throw new Error('v1 record without a visitor salt'); // a caller bug
+  return visitorId({ salt, siteId: facts.site_id, ip: facts.ip, userAgent: ua });
 }
 
 /**
@@ -177,8 +125,9 @@ function withExtraFields(
   extra: Record<string, unknown> | undefined,
 ): Record<string, string> {
   if (!extra) return properties;
-  for (const [key, value] of Object.entries(extra)) {
-    if (key in properties) continue;
+  for (const key in extra) {
+    if (!Object.hasOwn(extra, key) || key in properties) continue;
+    const value = extra[key];
     properties[key] = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
   }
   return properties;

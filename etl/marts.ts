@@ -22,6 +22,7 @@ export const MART_NAMES = [
   'funnel_daily',
   'heatmap_daily',
   'retention_weekly',
+  'events_daily',
 ] as const;
 
 /** A mart's short name; what users query is `mart_<name>`. */
@@ -114,6 +115,7 @@ const marts: Record<MartName, Mart> = {
   // clicks up to the lookback before the day's first conversion, plus a day for dedup
   attribution_daily: fileMart('attribution_daily', 'local_day', { daysBefore: (o) => o.attributionWindowDays + 1 }),
   heatmap_daily: fileMart('heatmap_daily', 'local_day'),
+  events_daily: fileMart('events_daily', 'local_day'),
   funnel_daily: {
     name: 'funnel_daily',
     table: 'mart_funnel_daily',

@@ -63,6 +63,7 @@ const envSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(8080),
   API_TRUST_PROXY: bool,
+  API_RECORD_GROUPING: z.enum(['request', 'concurrent']).default('request'),
   API_METRICS_HOST: z.string().default('127.0.0.1'),
   API_METRICS_PORT: port(9465),
   API_MAX_BODY_BYTES: optionalPositive,
@@ -160,6 +161,8 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly trustProxy: boolean;
+    /** Kafka records: one per request, or one for the requests whose sends are merged. */
+    readonly recordGrouping: 'request' | 'concurrent';
     /** Where the api's /metrics (and a /healthz) listen: an address of their own, off the ingest port. */
     readonly metricsHost: string;
     readonly metricsPort: number;
@@ -287,6 +290,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       host: e.API_HOST,
       port: e.API_PORT,
       trustProxy: e.API_TRUST_PROXY,
+      recordGrouping: e.API_RECORD_GROUPING,
       metricsHost: e.API_METRICS_HOST,
       metricsPort: e.API_METRICS_PORT,
       limits: {

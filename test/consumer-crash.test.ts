@@ -1,6 +1,6 @@
 /**
  * Exactly-once as the user sees it: the consumer process is killed with SIGKILL at random
- * moments while 100k events flow (some sent twice on purpose, as a retrying client would),
+ * moments while 300k events flow (some sent twice on purpose, as a retrying client would),
  * restarted each time, and in the end every event counts exactly once
  * (test/support/consumer-crash.ts; the cluster's run is test/cluster-consumer-crash.test.ts).
  */
@@ -8,7 +8,10 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { isolatedPipelineEnv, testClickHouse, testConfig, uniqueName } from './helpers.js';
 import { runCrashScenario } from './support/consumer-crash.js';
 
-const EVENTS = Number(process.env.CRASH_TEST_EVENTS ?? 100_000);
+// Enough that five kills still land mid-flow: with many events per record, the consumer
+// loads ~25k events between a restart and the kill that follows it.
+const EVENTS = Number(process.env.CRASH_TEST_EVENTS ?? 300_000);
+const DUPLICATES = 6_000; // events produced a second time
 const KILLS = 5;
 
 describe('consumer under kill -9', () => {
@@ -31,7 +34,7 @@ describe('consumer under kill -9', () => {
       clickhouse,
       site: uniqueName('crash').replace(/_/g, '-'),
       events: EVENTS,
-      duplicates: 2_000,
+      duplicates: DUPLICATES,
       kills: KILLS,
       label: 'crash test',
     });

@@ -8,7 +8,9 @@ import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { RawEventMessage } from '../api/raw-event-message.js';
+import { saltDayOf } from '../lib/salt-day.js';
+import { visitorId } from '../lib/visitor-id.js';
+import { encodeV1Record, encodeV2Record, parseRawRecord } from '../lib/wire/index.js';
 import { startConsumer, type RunningConsumer } from '../consumer/role.js';
 import { insertRows } from '../consumer/insert-rows.js';
 import { readDeadLetters, type DeadLetterRecord } from '../consumer/dead-letter-reader.js';
@@ -22,6 +24,7 @@ import {
   testConfig,
   testEndpoints,
   uniqueName,
+  withPgClient,
 } from './helpers.js';
 
 const run = promisify(execFile);
@@ -44,49 +47,67 @@ describe('dead letters', () => {
     await clickhouse.close();
   });
 
-  it('sends unparseable messages to the DLQ with the reason and loads the rest', async () => {
-    const good = (id: string): RawEventMessage => ({
-      v: 1,
-      site_id: site,
-      event: { event_id: id, type: 'pageview', url: '/', payload: {}, extra: {} },
-      received_at: new Date().toISOString(),
-      sent_at: null,
-      ip: '198.51.100.1',
-      request_ua: null,
-      request_id: 'dlq-test',
-    });
+  const facts = () => ({
+    site_id: site,
+    received_at: new Date().toISOString(),
+    sent_at: null,
+    request_ua: null,
+    request_id: 'dlq-test',
+    visitor_hash: '0123456789abcdef0123456789abcdef',
+  });
+  const good = (id: string) => ({ event_id: id, type: 'pageview', url: '/', payload: {}, extra: {} });
+  const rowCount = async () =>
+    Number(
+      (
+        await queryRows<{ n: number | string }>(
+          clickhouse,
+          'SELECT count() AS n FROM events WHERE site_id = {site:String}',
+          { site },
+        )
+      )[0]!.n,
+    );
+
+  it('sends a poison event to the DLQ alone while the rest of its record loads, an unreadable record whole', async () => {
     const ids = [crypto.randomUUID(), crypto.randomUUID()];
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({
       topic: env.KAFKA_TOPIC_RAW!,
       messages: [
-        { key: 'k', value: JSON.stringify(good(ids[0]!)) },
-        { key: 'k', value: '{not json' },
-        { key: 'k', value: JSON.stringify({ ...good(ids[1]!), event: { ...good(ids[1]!).event, event_id: 'nope' } }) },
-        { key: 'k', value: JSON.stringify(good(ids[1]!)) },
+        // One request's record: two good events around one whose event_id is not a UUID.
+        // One partition, so the two records have offsets 0 and 1 (with no key they would be spread).
+        {
+          partition: 0,
+          value: encodeV2Record(facts(), [good(ids[0]!), { ...good(ids[1]!), event_id: 'nope' }, good(ids[1]!)]),
+        },
+        { partition: 0, value: '{not json' },
       ],
     });
     await producer.disconnect();
 
-    await sleepUntil('good rows loaded', async () => {
-      const rows = await queryRows<{ n: number | string }>(
-        clickhouse,
-        'SELECT count() AS n FROM events WHERE site_id = {site:String}',
-        { site },
-      );
-      return Number(rows[0]!.n) === 2;
-    });
+    await sleepUntil('good rows loaded', async () => (await rowCount()) === 2);
     const letters: DeadLetterRecord[] = [];
     await sleepUntil('two dead letters', async () => {
       letters.length = 0;
       await readDeadLetters(kafka, env.KAFKA_TOPIC_DLQ!, { visit: (r) => void letters.push(r) });
       return letters.length === 2;
     });
-    expect(letters.map((l) => l.reason.code)).toEqual(['invalid_json', 'invalid_message']);
-    expect(letters[1]!.reason.detail).toBe('event.event_id is not a UUID');
-    expect(letters[0]!.value?.toString()).toBe('{not json');
-    expect(letters[0]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '1' });
+    letters.sort((a, b) => Number(a.sourceOffset) - Number(b.sourceOffset));
+    expect(letters.map((l) => l.reason)).toEqual([
+      { code: 'invalid_message', detail: 'event.event_id is not a UUID' },
+      { code: 'invalid_json', detail: expect.any(String) },
+    ]);
+    // The poison event's dead letter is a record of its own holding only that event.
+    const poison = parseRawRecord(letters[0]!.value);
+    if (!poison.ok) throw new Error(poison.reason.detail);
+    const [request] = poison.record.requests;
+    expect(poison.record.requests).toHaveLength(1);
+    expect(request!.events).toEqual([]);
+    expect(request!.invalid.map((i) => i.raw)).toEqual([{ ...good(ids[1]!), event_id: 'nope' }]);
+    expect(request!.facts).toMatchObject({ site_id: site, request_id: 'dlq-test' });
+    expect(letters[0]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '0' });
+    expect(letters[1]!.value?.toString()).toBe('{not json');
+    expect(letters[1]!).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_RAW, sourceOffset: '1' });
     // The metric is labelled with the code alone: bounded, whatever the detail says.
     const metrics = await (await fetch(`${consumer.url}/metrics`)).text();
     expect(metrics).toContain('clickstream_consumer_dlq_total{reason="invalid_json"} 1');
@@ -98,14 +119,63 @@ describe('dead letters', () => {
     expect(list.stdout.trim().split('\n')).toHaveLength(2);
     expect(list.stdout).toContain('invalid_json');
 
-    // Replay re-publishes them; still bad, they come back to the DLQ (now 4), nothing is lost.
+    // Replay re-publishes them; still bad, they come back to the DLQ (now 4), each as it was:
+    // the poison event alone again, nothing else of its record loaded twice.
     const replay = await run(process.execPath, ['bin/clickstream.js', 'dlq', 'replay'], {
       env: { ...process.env, ...env },
     });
     expect(replay.stderr).toContain('replayed 2');
+    const all: DeadLetterRecord[] = [];
     await sleepUntil('replayed letters back in the DLQ', async () => {
-      const n = await readDeadLetters(kafka, env.KAFKA_TOPIC_DLQ!, { visit: () => {} });
-      return n === 4;
+      all.length = 0;
+      await readDeadLetters(kafka, env.KAFKA_TOPIC_DLQ!, { visit: (r) => void all.push(r) });
+      return all.length === 4;
+    });
+    expect(all.filter((l) => l.reason.code === 'invalid_message').map((l) => l.value?.toString())).toEqual([
+      letters[0]!.value?.toString(),
+      letters[0]!.value?.toString(),
+    ]);
+    expect(await rowCount()).toBe(2);
+  });
+
+  it("loads a v1 record written before the upgrade, hashing its IP with the day's salt", async () => {
+    // What the API wrote before records carried the visitor hash: one event, the IP in the clear.
+    const receivedAt = new Date().toISOString();
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
+    const id = crypto.randomUUID();
+    const v1 = encodeV1Record({
+      site_id: site,
+      event: { ...good(id), session_id: 'v1-session', user_agent: ua },
+      received_at: receivedAt,
+      sent_at: null,
+      ip: '198.51.100.1',
+      request_ua: ua,
+      request_id: 'v1-record',
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: env.KAFKA_TOPIC_RAW!, messages: [v1] });
+    await producer.disconnect();
+
+    const [row] = await sleepUntil('the v1 event loaded', async () => {
+      const rows = await queryRows<{ session_id: string; visitor_id: string; browser: string }>(
+        clickhouse,
+        'SELECT session_id, visitor_id, browser FROM events WHERE event_id = {id:UUID}',
+        { id },
+      );
+      return rows.length === 1 ? rows : undefined;
+    });
+    const day = saltDayOf(Date.parse(receivedAt), undefined);
+    const salt = await withPgClient(async (pg) => {
+      const { rows } = await pg.query<{ salt: Buffer }>('SELECT salt FROM clickstream.visitor_salts WHERE day = $1', [
+        day,
+      ]);
+      return rows[0]!.salt.toString('hex');
+    });
+    expect(row).toEqual({
+      session_id: 'v1-session',
+      visitor_id: visitorId({ salt, siteId: site, ip: '198.51.100.1', userAgent: ua }),
+      browser: 'Firefox',
     });
   });
 

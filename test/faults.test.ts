@@ -10,7 +10,7 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startApi } from '../api/role.js';
-import type { RawEventMessage } from '../api/raw-event-message.js';
+import { encodeV2Record } from '../lib/wire/index.js';
 import { startConsumer } from '../consumer/role.js';
 import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
@@ -47,6 +47,8 @@ afterAll(async () => {
   for (const s of started) await stopProcess(s.pid, { graceMs: 10_000 });
   for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+const EVENTS_PER_RECORD = 5;
 
 describe('faults', () => {
   it('API: 503 + Retry-After within 2.5 s while Kafka is unreachable, 202 once it is back', {
@@ -119,22 +121,29 @@ describe('faults', () => {
     });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    // n records as the API writes them, each holding the events of one request (5 here).
     const send = (n: number) =>
       producer.send({
         topic: env.KAFKA_TOPIC_RAW,
-        messages: Array.from({ length: n }, () => {
-          const value: RawEventMessage = {
-            v: 1,
-            site_id: 'fault',
-            event: { event_id: crypto.randomUUID(), type: 'pageview', url: '/', payload: {}, extra: {} },
-            received_at: new Date().toISOString(),
-            sent_at: null,
-            ip: '192.0.2.1',
-            request_ua: null,
-            request_id: 'fault',
-          };
-          return { key: crypto.randomUUID(), value: JSON.stringify(value) };
-        }),
+        messages: Array.from({ length: n }, () => ({
+          value: encodeV2Record(
+            {
+              site_id: 'fault',
+              received_at: new Date().toISOString(),
+              sent_at: null,
+              request_ua: null,
+              request_id: 'fault',
+              visitor_hash: '0123456789abcdef0123456789abcdef',
+            },
+            Array.from({ length: EVENTS_PER_RECORD }, () => ({
+              event_id: crypto.randomUUID(),
+              type: 'pageview',
+              url: '/',
+              payload: {},
+              extra: {},
+            })),
+          ),
+        })),
       });
     const clickhouse = () => createClickHouse(target);
     const count = async () => {
@@ -154,8 +163,8 @@ describe('faults', () => {
     };
     try {
       await send(100);
-      await sleepUntil('first 100 loaded', async () => (await count()) === 100);
-      await sleepUntil('first 100 committed', async () => (await committed()) === 100);
+      await sleepUntil('first 500 events loaded', async () => (await count()) === 500);
+      await sleepUntil('first 100 records committed', async () => (await committed()) === 100);
 
       await stopProcess(clickhouseProcess.pid);
       await send(200);
@@ -164,8 +173,13 @@ describe('faults', () => {
 
       clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
       started.push(clickhouseProcess);
-      await sleepUntil('all 300 loaded after ClickHouse came back', async () => (await count()) === 300, 60_000, 500);
-      await sleepUntil('all 300 committed', async () => (await committed()) === 300, 30_000, 500);
+      await sleepUntil(
+        'all 1500 events loaded after ClickHouse came back',
+        async () => (await count()) === 1500,
+        60_000,
+        500,
+      );
+      await sleepUntil('all 300 records committed', async () => (await committed()) === 300, 30_000, 500);
     } finally {
       await producer.disconnect();
       await consumer.stop();

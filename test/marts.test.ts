@@ -334,6 +334,16 @@ describe('mart_retention_weekly from the fixture', () => {
   });
 });
 
+describe('mart_events_daily from the fixture', () => {
+  it('counts the custom events (the checkouts), not pageviews, impressions or clicks', async () => {
+    expect(await martRows('events_daily')).toEqual([
+      // site, day, type, events, visitors
+      [a, DAY, 'checkout', 1, 1],
+      [b, DAY, 'checkout', 1, 1],
+    ]);
+  });
+});
+
 describe('idempotence', () => {
   it('a second build and two concurrent builds give identical marts', async () => {
     const before = await snapshot();

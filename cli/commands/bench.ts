@@ -11,15 +11,17 @@ export const benchCommand: Command = {
   name: 'bench',
   summary: 'Benchmark the pipeline on a private stack, next to its ceilings, and print a table',
   usage: [
-    'Usage: clickstream bench [--duration S] [--rate N] [--batch N] [--connections N] [--seed-events N] [--json FILE] [--data-dir DIR]',
+    'Usage: clickstream bench [--duration S] [--rate N] [--batch N] [--connections N] [--pipelining N] [--seed-events N] [--json FILE] [--data-dir DIR]',
     '',
     'Starts its own ClickHouse, Postgres and Kafka (data in --data-dir, default .data/bench, EMPTIED first; free',
     'loopback ports; external service variables are ignored) and the api and consumer as processes of their own,',
     'process, posts realistic traffic for --duration seconds (default 60) at --rate events/s',
     '(default: as fast as the API answers) in --batch events per request (default: SDK-like',
     'sizes), then reports throughput, API latency, end-to-end freshness, consumer lag, CPU and',
-    'RSS per process, the exact rows check, and three ceilings measured in the same run: a raw',
-    "ClickHouse insert, ClickHouse's Kafka engine, and a no-op Hono endpoint. With",
+    'RSS per process, the exact rows check, then the same for --duration (at most 30 s) at 70 % of the',
+    'event rate it reached, and three ceilings measured in the same run: a raw',
+    "ClickHouse insert, ClickHouse's Kafka engine, and a no-op Hono endpoint (driven by the same",
+    'load generator: undici, --connections sockets x --pipelining requests in flight each). With',
     '--seed-events N (default 1000000; 0 skips) it also times a build of every mart and the',
     'dashboard queries over N historical events. Stops everything it started when done.',
     '--cpu-prof-dir DIR writes V8 CPU profiles of the api and consumer processes there.',
@@ -29,6 +31,7 @@ export const benchCommand: Command = {
     rate: { type: 'string' },
     batch: { type: 'string' },
     connections: { type: 'string' },
+    pipelining: { type: 'string' },
     'seed-events': { type: 'string' },
     json: { type: 'string' },
     'data-dir': { type: 'string' },
@@ -39,6 +42,7 @@ export const benchCommand: Command = {
     const rate = intOption(values, 'rate', 1, 10_000_000);
     const batch = intOption(values, 'batch', 1, 500);
     const connections = intOption(values, 'connections', 1, 1024) ?? 32;
+    const pipelining = intOption(values, 'pipelining', 1, 64) ?? 1;
     const seedEvents = intOption(values, 'seed-events', 0, 1_000_000_000) ?? 1_000_000;
     const json = values.json as string | undefined;
     // Ctrl-C / SIGTERM: stop the private stack (roles, then services) and exit.
@@ -53,6 +57,7 @@ export const benchCommand: Command = {
       ...(rate !== undefined ? { rate } : {}),
       ...(batch !== undefined ? { batch } : {}),
       connections,
+      pipelining,
       seedEvents,
       ...(values['cpu-prof-dir'] ? { cpuProfDir: path.resolve(values['cpu-prof-dir'] as string) } : {}),
       log: say,

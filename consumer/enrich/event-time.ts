@@ -78,11 +78,24 @@ export function correctEventTime(
   const sent = parseIsoMs(sentAt);
   const skewMs = Number.isNaN(sent) ? 0 : received - sent;
 
+  return { ts: new Date(correctedMs(createdAt, skewMs, received, maxAgeMs)), skewMs };
+}
+
+/**
+ * {@link correctEventTime} for the hot path, in epoch ms, when the caller has already parsed
+ * the request's times (the same for all its events) and measured the skew.
+ */
+export function correctedMs(
+  createdAt: string | undefined,
+  skewMs: number,
+  receivedMs: number,
+  maxAgeMs: number | undefined,
+): number {
   const created = parseIsoMs(createdAt);
-  let ts = Number.isNaN(created) ? received : created + skewMs;
-  if (ts > received) ts = received;
-  if (maxAgeMs !== undefined && received - ts > maxAgeMs) ts = received;
-  return { ts: new Date(ts), skewMs };
+  let ts = Number.isNaN(created) ? receivedMs : created + skewMs;
+  if (ts > receivedMs) ts = receivedMs;
+  if (maxAgeMs !== undefined && receivedMs - ts > maxAgeMs) ts = receivedMs;
+  return ts;
 }
 
 /**

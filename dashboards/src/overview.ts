@@ -7,7 +7,7 @@ export const overview: DashboardSpec = {
   uid: 'clickstream-overview',
   title: 'Clickstream / Overview',
   description:
-    'Pageviews, visitors, sessions, bounce rate and session duration over time; top pages; sources and channels; live last 15 minutes.',
+    'Pageviews, visitors, sessions, bounce rate and session duration over time; top pages; sources and channels; custom events; live last 15 minutes.',
   from: 'now-7d',
   variables: [SITE_VARIABLE],
   panels: [
@@ -123,6 +123,22 @@ FROM clickstream.mart_sources_daily
 WHERE ${site} AND $__dateFilter(day)
 GROUP BY channel, referrer_domain, utm_source, utm_medium, utm_campaign
 ORDER BY sessions DESC
+LIMIT 50`,
+    },
+    {
+      kind: 'table',
+      w: 24,
+      h: 9,
+      title: 'Custom events',
+      description:
+        "Every event type but pageview, impression, click and identify (tracks and screens from Segment, PostHog events, the SDK's track()), from mart_events_daily. daily_visitors adds up each day's distinct visitors.",
+      sql: `
+SELECT type, sum(events) AS events, sum(visitors) AS daily_visitors,
+       round(events / nullIf(daily_visitors, 0), 2) AS events_per_daily_visitor
+FROM clickstream.mart_events_daily
+WHERE ${site} AND $__dateFilter(day)
+GROUP BY type
+ORDER BY events DESC
 LIMIT 50`,
     },
     {

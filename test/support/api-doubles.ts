@@ -5,8 +5,10 @@
  */
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { ApiDeps, EventSink, Site, SinkMessage, SiteResolver } from '../../api/deps.js';
+import type { ApiDeps, EventSink, Site, SiteResolver } from '../../api/deps.js';
 import { SinkUnavailableError } from '../../api/deps.js';
+import { staticSalts } from '../../api/salt-cache.js';
+import { assembleRecord, parseRawRecord, type RecordEvent, type RecordFacts } from '../../lib/wire/index.js';
 
 /** What the recording sink does on `send`. */
 export type SinkBehaviour = 'ok' | 'reject' | 'throw' | 'hang';
@@ -16,10 +18,10 @@ export type SinkBehaviour = 'ok' | 'reject' | 'throw' | 'hang';
  * {@link SinkUnavailableError}, `throw` synchronously, or `hang` (never settle).
  */
 export class RecordingSink implements EventSink {
-  readonly sends: SinkMessage[][] = [];
+  readonly sends: string[][] = [];
   behaviour: SinkBehaviour = 'ok';
 
-  send(messages: SinkMessage[]): Promise<void> {
+  send(parts: string[]): Promise<void> {
     switch (this.behaviour) {
       case 'throw':
         throw new Error('sink exploded synchronously');
@@ -28,14 +30,18 @@ export class RecordingSink implements EventSink {
       case 'hang':
         return new Promise<void>(() => undefined);
       default:
-        this.sends.push(messages);
+        this.sends.push(parts);
         return Promise.resolve();
     }
   }
 
-  /** All messages of all successful sends, in order. */
-  get messages(): SinkMessage[] {
-    return this.sends.flat();
+  /** Every event of all successful sends, in order, each with its request's facts, read back with the consumer's parser. */
+  get events(): Array<{ event: RecordEvent; facts: RecordFacts }> {
+    return this.sends.flatMap((parts) => {
+      const parsed = parseRawRecord(Buffer.from(assembleRecord(parts)));
+      if (!parsed.ok) throw new Error(parsed.reason.detail);
+      return parsed.record.requests.flatMap(({ facts, events }) => events.map((event) => ({ event, facts })));
+    });
   }
 }
 
@@ -62,6 +68,7 @@ export function testDeps(overrides: Partial<ApiDeps> = {}): ApiDeps & { sink: Re
   return {
     sink: new RecordingSink(),
     sites: staticSites({ [TEST_KEY]: TEST_SITE }),
+    salts: staticSalts('test-salt'),
     logger: pino({ level: 'silent' }),
     registry: new Registry(),
     ...overrides,

@@ -10,9 +10,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
-import type { RawEventMessage } from '../../api/raw-event-message.js';
 import type { ClickHouseClient } from '../../lib/clickhouse.js';
 import { createKafka } from '../../lib/kafka.js';
+import { encodeV2Record } from '../../lib/wire/index.js';
 import { queryRows, sleepUntil } from '../helpers.js';
 
 export interface CrashScenario {
@@ -59,32 +59,38 @@ export async function runCrashScenario(s: CrashScenario): Promise<CrashOutcome> 
     });
     await producer.connect();
     const receivedAt = new Date().toISOString();
-    const message = (i: number) => {
-      const value: RawEventMessage = {
-        v: 1,
-        site_id: s.site,
-        event: {
-          event_id: uuidFor(i),
-          type: i % 10 === 0 ? 'click' : 'impression',
-          session_id: `s${i % 500}`,
-          url: `/p/${i % 50}`,
-          payload: {},
-          extra: {},
+    const event = (i: number) => ({
+      event_id: uuidFor(i),
+      type: i % 10 === 0 ? 'click' : 'impression',
+      session_id: `s${i % 500}`,
+      url: `/p/${i % 50}`,
+      payload: {},
+      extra: {},
+    });
+    // Records as the API writes them: one request's events per record, 1 to 40 events each.
+    const record = (ids: number[]) => ({
+      value: encodeV2Record(
+        {
+          site_id: s.site,
+          received_at: receivedAt,
+          sent_at: null,
+          request_ua:
+            'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+          request_id: 'crash-test',
+          visitor_hash: '0123456789abcdef0123456789abcdef',
         },
-        received_at: receivedAt,
-        sent_at: null,
-        ip: '203.0.113.7',
-        request_ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
-        request_id: 'crash-test',
-      };
-      return { key: `${s.site}:s${i % 500}`, value: JSON.stringify(value) };
-    };
+        ids.map(event),
+      ),
+    });
     const ids = [
       ...Array.from({ length: s.events }, (_, i) => i),
       ...Array.from({ length: s.duplicates }, (_, i) => i * 7),
     ];
-    for (let i = 0; i < ids.length; i += 2000) {
-      await producer.send({ topic: s.topic, acks: -1, messages: ids.slice(i, i + 2000).map(message) });
+    const records: Array<{ value: string }> = [];
+    for (let i = 0, size = 1; i < ids.length; i += size, size = (size % 40) + 1)
+      records.push(record(ids.slice(i, i + size)));
+    for (let i = 0; i < records.length; i += 200) {
+      await producer.send({ topic: s.topic, acks: -1, messages: records.slice(i, i + 200) });
     }
     await producer.disconnect();
 

@@ -204,3 +204,79 @@ describe('jsonBody()', () => {
     });
   });
 });
+
+describe('jsonBody() over a real socket (the Node request, read directly)', () => {
+  async function withServer(maxBytes: number, run: (url: string) => Promise<void>) {
+    const { serve } = await import('@hono/node-server');
+    const server = serve({ fetch: setup(maxBytes).fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      await run(`http://127.0.0.1:${port}/`);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as import('node:http').Server).closeAllConnections?.();
+      });
+    }
+  }
+  const post = (url: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', ...headers },
+      duplex: 'half',
+    } as RequestInit);
+
+  it('parses a body sent in many chunks', async () => {
+    await withServer(1024, async (url) => {
+      const parts = ['[{"a":', '1},', '{"b":"ü"}]'].map((p) => new TextEncoder().encode(p));
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = parts.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      });
+      const res = await post(url, stream);
+      expect(await res.json()).toEqual({ body: [{ a: 1 }, { b: 'ü' }] });
+    });
+  });
+
+  it('413 for a streamed body past the limit (no Content-Length), then serves the next request', async () => {
+    await withServer(1024, async (url) => {
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent += 512;
+          if (sent > 64 * 1024) controller.close();
+          else controller.enqueue(new Uint8Array(512).fill(0x20));
+        },
+      });
+      const res = await post(url, stream);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: 'body_too_large' });
+      const next = await post(url, '[2]');
+      expect(await next.json()).toEqual({ body: [2] });
+    });
+  });
+
+  it('survives a client that disconnects mid-body', async () => {
+    await withServer(1024, async (url) => {
+      const { port, hostname } = new URL(url);
+      const net = await import('node:net');
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(Number(port), hostname, () => {
+          socket.write(
+            'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,',
+          );
+          setTimeout(() => socket.destroy(), 50);
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => resolve());
+      });
+      const res = await post(url, '[3]');
+      expect(await res.json()).toEqual({ body: [3] });
+    });
+  });
+});

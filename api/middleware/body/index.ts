@@ -12,7 +12,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
-import type { ApiEnv } from '../../env.js';
+import type { ApiBindings, ApiEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { findJsonSyntaxError } from '../../json-syntax-error.js';
 import { mayHoldLoneSurrogates, repairLoneSurrogates } from '../../../lib/well-formed-text.js';
@@ -51,10 +51,17 @@ export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareHandler<ApiEn
     if (declared > maxBytes) throw tooLarge(gzip ? 'compressed body' : 'body', maxBytes);
 
     let bytes: Buffer;
-    const body = c.req.raw.body;
+    // The Node request itself when there is one: reading it directly skips the web stream
+    // and Request objects @hono/node-server would build for `c.req.raw.body` (~10 % of the
+    // API's CPU at SDK-sized requests). Tests without a server get the web body.
+    const incoming = (c.env as ApiBindings | undefined)?.incoming;
     try {
-      if (body === null) bytes = Buffer.alloc(0);
-      else bytes = gzip ? await readGzip(body, maxBytes) : await readPlain(body, maxBytes);
+      if (!gzip && incoming instanceof Readable) bytes = await readNode(incoming, maxBytes);
+      else {
+        const body = c.req.raw.body;
+        if (body === null) bytes = Buffer.alloc(0);
+        else bytes = gzip ? await readGzip(body, maxBytes) : await readPlain(body, maxBytes);
+      }
     } catch (err) {
       if (err instanceof TooLarge) throw tooLarge(err.what, maxBytes);
       if (gzip) throw new ApiError(400, 'invalid_gzip', `body is not valid gzip: ${describe(err)}`, { cause: err });
@@ -174,6 +181,42 @@ async function readPlain(body: ReadableStream<Uint8Array>, maxBytes: number): Pr
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * The body of a Node request, at most `maxBytes`. Past the limit it stops listening and
+ * pauses the request: the 413 goes out, and the server drains or closes what is left.
+ */
+function readNode(incoming: Readable, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error?: unknown) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', finish);
+      incoming.off('close', onClose);
+      if (error === undefined) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        incoming.pause();
+        finish(new TooLarge('body'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onClose = () => {
+      if (!incoming.readableEnded) finish(new Error('the connection closed before the body was complete'));
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', finish);
+    incoming.on('close', onClose);
+  });
 }
 
 async function readGzip(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {

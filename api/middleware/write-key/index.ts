@@ -2,7 +2,7 @@
  * Write key middleware: which site is this request for? The key comes from the
  * `X-Write-Key` header or, for `navigator.sendBeacon` (which cannot set headers), `?key=`.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { withDeadline } from '../../deadline.js';
 import type { SiteResolver } from '../../deps.js';
 import type { ApiEnv } from '../../env.js';
@@ -15,7 +15,16 @@ export interface WriteKeyOptions {
   timeoutMs?: number;
   /** `Retry-After` seconds when the lookup failed. */
   retryAfterSeconds?: number;
+  /**
+   * Where the key is. Default: `X-Write-Key`, then `?key=`. Other wire formats name it
+   * elsewhere (Segment: `Authorization: Basic`, PostHog: the body's `api_key`).
+   */
+  keyOf?: (c: Context<ApiEnv>) => string | undefined;
+  /** The 401 message when `keyOf` finds no key: say where this endpoint looks for it. */
+  missingKeyMessage?: string;
 }
+
+const headerOrQueryKey = (c: Context<ApiEnv>): string | undefined => c.req.header('X-Write-Key') ?? c.req.query('key');
 
 // Keys are opaque tokens; anything else (or huge) is refused without a database round trip.
 const PLAUSIBLE_KEY = /^[\x21-\x7e]{1,256}$/;
@@ -32,16 +41,14 @@ export function writeKey({
   sites,
   timeoutMs = 2000,
   retryAfterSeconds = 5,
+  keyOf = headerOrQueryKey,
+  missingKeyMessage = 'missing write key: send the X-Write-Key header or the ?key= query parameter',
 }: WriteKeyOptions): MiddlewareHandler<ApiEnv> {
   return async function writeKey(c, next) {
-    const key = c.req.header('X-Write-Key') ?? c.req.query('key');
+    const key = keyOf(c);
     if (key === undefined || key === '') {
       if (c.req.method === 'OPTIONS') return next();
-      throw new ApiError(
-        401,
-        'missing_write_key',
-        'missing write key: send the X-Write-Key header or the ?key= query parameter',
-      );
+      throw new ApiError(401, 'missing_write_key', missingKeyMessage);
     }
     if (!PLAUSIBLE_KEY.test(key)) throw unknownKey();
     const found = await withDeadline(() => sites.resolve(key), timeoutMs);

@@ -8,8 +8,8 @@
  * then on nobody, us included, can tie a visitor id to an IP.
  */
 import { randomBytes } from 'node:crypto';
-import type { Pool } from '../lib/postgres.js';
-import { utcDay } from '../lib/time.js';
+import type { Pool } from './postgres.js';
+import { utcDay } from './time.js';
 
 export interface VisitorSalts {
   /** The salt (hex) for a calendar day ('YYYY-MM-DD'); cached after the first call. */

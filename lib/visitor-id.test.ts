@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { visitorId, type VisitorIdInput } from './visitor.js';
+import { visitorId, type VisitorIdInput } from './visitor-id.js';
 
 const BASE: VisitorIdInput = {
   salt: 'salt-2024-03-07',

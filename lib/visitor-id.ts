@@ -1,12 +1,11 @@
 /**
  * The anonymous visitor id: a hash of (daily salt, site, IP, user agent), so the raw IP is
- * never stored and a visitor cannot be followed across days or across sites: once a day's
- * salt is deleted, nobody can tie that day's ids back to an IP. Same idea as Plausible's
- * and Fathom's cookieless ids.
+ * never stored and a visitor cannot be followed across days or across sites. Same idea as
+ * Plausible's and Fathom's cookieless ids. The API computes it (records on Kafka carry the
+ * hash, never the IP); the consumer still computes it for records written before that.
  *
- * Salts live elsewhere (generated, stored and rotated by consumer/visitor-salts.ts, keyed
- * by the site-local day the server received the event, see consumer/to-outcome.ts); this
- * file is pure: same inputs, same id, no I/O.
+ * Salts live elsewhere (generated, stored and rotated by lib/visitor-salts.ts, keyed by the
+ * day lib/salt-day.ts picks); this file is pure: same inputs, same id, no I/O.
  */
 import { createHash } from 'node:crypto';
 
