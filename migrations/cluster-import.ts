@@ -155,12 +155,20 @@ async function copyPartition(deps: ImportDeps, table: string, columns: string, p
     query: `SELECT ${columns} FROM ${table} WHERE _partition_id = {partition:String} FORMAT Native`,
     query_params: params,
   });
-  await shards.clickhouse.exec({
-    query: `INSERT INTO ${table}${TWIN} (${columns}) FORMAT Native`,
-    values: rowsOut.stream,
-    // identical blocks of two partitions are both wanted
-    clickhouse_settings: { insert_deduplicate: 0 },
-  });
+  try {
+    const inserted = await shards.clickhouse.exec({
+      query: `INSERT INTO ${table}${TWIN} (${columns}) FORMAT Native`,
+      values: rowsOut.stream,
+      // identical blocks of two partitions are both wanted
+      clickhouse_settings: { insert_deduplicate: 0 },
+    });
+    // the (empty) answer must be read to the end, or its socket never returns to the pool
+    // and the client waits for the server to drop it, ~30 s later, once the pool is used up
+    for await (const _ of inserted.stream) {
+    }
+  } finally {
+    rowsOut.stream.destroy();
+  }
   await shards.syncReplicas(twin);
   await shards.run(
     (on) => `ALTER TABLE ${shards.local(table)}${on} REPLACE PARTITION ID {partition:String} FROM ${twin}`,
