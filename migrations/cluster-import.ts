@@ -37,6 +37,8 @@ export interface ImportDeps {
 export interface ImportResult {
   copied: Array<{ table: string; partition: string; rows: number }>;
   unchanged: number;
+  /** Partitions the old server changed while they were copied (the next run copies them again). */
+  moving: Array<{ table: string; partition: string }>;
   /** Partitions the cluster has and the old server has not (left alone, reported). */
   extra: Array<{ table: string; partition: string }>;
   speedTables: string[];
@@ -56,19 +58,26 @@ async function schemaVersion(client: ClickHouseClient): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
+/** What is compared of a table: its columns, and whether rows are read FINAL. */
+interface Compared {
+  table: string;
+  columns: string;
+  /**
+   * ReplacingMergeTree (events): read FINAL, so two copies of a partition that differ only in
+   * how far background merges have folded their duplicates compare equal (and a merge that
+   * runs right after a swap does not fail the copy's check).
+   */
+  final: boolean;
+}
+
 /** Each partition's row count and a hash of all its rows (an order-free sum of row hashes). */
-async function fingerprints(
-  client: ClickHouseClient,
-  table: string,
-  columns: string,
-  partition?: string,
-): Promise<Map<string, string>> {
+async function fingerprints(client: ClickHouseClient, t: Compared, partition?: string): Promise<Map<string, string>> {
   // aliases no table has as a column (etl_runs has `rows`)
   const found = await rows<{ fingerprint_partition: string; fingerprint: string }>(
     client,
     `SELECT _partition_id AS fingerprint_partition,
-            concat(toString(count()), ':', toString(sumWithOverflow(cityHash64(tuple(${columns}))))) AS fingerprint
-     FROM ${table} ${partition === undefined ? '' : 'WHERE _partition_id = {partition:String}'}
+            concat(toString(count()), ':', toString(sumWithOverflow(cityHash64(tuple(${t.columns}))))) AS fingerprint
+     FROM ${t.table}${t.final ? ' FINAL' : ''} ${partition === undefined ? '' : 'WHERE _partition_id = {partition:String}'}
      GROUP BY fingerprint_partition`,
     partition === undefined ? {} : { partition },
   );
@@ -96,7 +105,7 @@ export async function importIntoCluster(deps: ImportDeps): Promise<ImportResult>
   );
   // the speed layer is rebuilt from events below; staging tables are transient
   const tables = [...renderer.schema.tables.keys()].filter((t) => !/_(staging|speed)$/.test(t) && sourceTables.has(t));
-  const result: ImportResult = { copied: [], unchanged: 0, extra: [], speedTables: [] };
+  const result: ImportResult = { copied: [], unchanged: 0, moving: [], extra: [], speedTables: [] };
   const twins = tables.flatMap((t) => renderer.twinTable(t, TWIN));
   const dropTwins = async () => {
     for (const table of tables) {
@@ -108,33 +117,50 @@ export async function importIntoCluster(deps: ImportDeps): Promise<ImportResult>
     // a run that died leaves its twins behind: each run starts from empty ones
     await dropTwins();
     for (const step of twins) await shards.run(() => step.sql);
-    const work: Array<{ table: string; partition: string; columns: string; want: string }> = [];
+    const work: Array<{ compared: Compared; partition: string; want: string }> = [];
     for (const table of tables) {
+      const local = shards.local(table);
       const columns = (
         await rows<{ name: string }>(
           cluster,
           `SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {table:String}
            AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position`,
-          { table: shards.local(table) },
+          { table: local },
         )
       )
         .map((c) => `\`${c.name}\``)
         .join(', ');
-      const [want, have] = [await fingerprints(source, table, columns), await fingerprints(cluster, table, columns)];
+      const [engine] = await rows<{ engine: string }>(
+        cluster,
+        'SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+        { table: local },
+      );
+      const compared: Compared = { table, columns, final: /ReplacingMergeTree$/.test(engine?.engine ?? '') };
+      const [want, have] = [await fingerprints(source, compared), await fingerprints(cluster, compared)];
       for (const [partition, print] of [...want].sort()) {
         if (have.get(partition) === print) result.unchanged++;
-        else work.push({ table, partition, columns, want: print });
+        else work.push({ compared, partition, want: print });
       }
       for (const partition of have.keys()) if (!want.has(partition)) result.extra.push({ table, partition });
     }
-    for (const [i, { table, partition, columns, want }] of work.entries()) {
-      await copyPartition(deps, table, columns, partition);
-      const now = (await fingerprints(cluster, table, columns, partition)).get(partition) ?? '0:0';
-      if (now !== want)
-        throw new Error(`${table} partition ${partition}: the copy has ${now} (rows:hash), the old server ${want}`);
-      const copiedRows = Number(want.split(':')[0]);
-      result.copied.push({ table, partition, rows: copiedRows });
-      log(`cluster-import: ${table} ${partition}: ${copiedRows} rows copied`);
+    for (const [i, { compared, partition, want }] of work.entries()) {
+      const { table } = compared;
+      await copyPartition(deps, table, compared.columns, partition);
+      const now = (await fingerprints(cluster, compared, partition)).get(partition) ?? '0:0';
+      if (now !== want) {
+        // the old install still runs (a first pass): its partition moved on while it was read
+        const then = (await fingerprints(source, compared, partition)).get(partition) ?? '0:0';
+        if (then === want)
+          throw new Error(`${table} partition ${partition}: the copy has ${now} (rows:hash), the old server ${want}`);
+        result.moving.push({ table, partition });
+        log(
+          `cluster-import: ${table} ${partition}: changed on the old server while copied, the next run copies it again`,
+        );
+      } else {
+        const copiedRows = Number(want.split(':')[0]);
+        result.copied.push({ table, partition, rows: copiedRows });
+        log(`cluster-import: ${table} ${partition}: ${copiedRows} rows copied`);
+      }
       deps.onProgress?.(i + 1, work.length, `${table} ${partition}`);
     }
     result.speedTables = await rebuildSpeedLayer(cluster, shards);

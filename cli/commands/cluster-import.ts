@@ -57,6 +57,11 @@ async function runImport({ values }: CommandInput): Promise<number> {
       `cluster-import: ${result.copied.length} partitions copied (${rows} rows), ${result.unchanged} unchanged, ` +
         `speed layer rebuilt (${result.speedTables.join(', ') || 'none'}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+    if (result.moving.length > 0)
+      say(
+        `cluster-import: ${result.moving.length} partitions changed on the old server while they were copied: ` +
+          'run again once its consumers and etl are stopped',
+      );
     for (const extra of result.extra)
       say(`cluster-import: ${extra.table} partition ${extra.partition} is on the cluster only (left as it is)`);
     return 0;
