@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { ReadinessReport } from '../lib/readiness.js';
 import type { ApiLimitsOverrides } from './limits.js';
 import type { SaltSource } from './salt-cache.js';
 import type { SdkScript } from './sdk-script.js';
@@ -18,6 +19,9 @@ import type { SdkScript } from './sdk-script.js';
  * request with that request's encoded v2 request parts (lib/wire: usually one part holding
  * all its events); the sink decides how parts become records.
  */
+/** Why a request may not be taken now (the sink is down or full, or the API is behind), or null when it may. */
+export type Refusal = { code: 'sink_down' | 'sink_busy' | 'overloaded'; message: string } | null;
+
 export interface EventSink {
   send(parts: string[]): Promise<void>;
 }
@@ -28,7 +32,7 @@ export interface EventSink {
  * error) to `503` + `Retry-After`: none of them is the client's fault.
  */
 export class SinkUnavailableError extends Error {
-  override readonly name = 'SinkUnavailableError';
+  override readonly name: string = 'SinkUnavailableError';
 
   constructor(message = 'event sink unavailable', options?: { cause?: unknown }) {
     super(message, options);
@@ -68,8 +72,15 @@ export interface ApiDeps {
   logger: Logger;
   /** Metrics are registered here; the api role serves this registry on its own metrics address. */
   registry: Registry;
-  /** `/readyz` answers 200 when this resolves true (e.g. the producer is connected). */
-  isReady?: () => Promise<boolean>;
+  /** `/readyz`: 200 when the report says ready, else 503 naming the failing dependency. */
+  readiness?: () => Promise<ReadinessReport>;
+  /**
+   * Whether the sink takes new work (`SinkGuard.admission`); when it refuses, POST /events
+   * answers 503 before its body is read. Absent: every request goes to the sink.
+   */
+  sinkAdmission?: () => Refusal;
+  /** Seconds the sink has been unavailable (0 while up): lengthens `Retry-After` with the outage. */
+  sinkOutageSeconds?: () => number;
   /** Overrides of the limits in limits.ts; nested `rateLimit` objects are merged too. */
   limits?: ApiLimitsOverrides;
   /**

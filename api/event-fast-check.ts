@@ -7,7 +7,7 @@
  * two agree on every event, valid or not.
  */
 import * as z from 'zod';
-import { CUSTOM_EVENT_TYPE, INT32_MAX, INT32_MIN, ISO_DATETIME, isUrlOrPath, NIL_UUIDS } from './event-schema.js';
+import { CUSTOM_EVENT_TYPE, INT32_MAX, INT32_MIN, ISO_DATETIME, isUrlOrPath, NIL_UUIDS } from './event-rules.js';
 import type { ApiLimits } from './limits.js';
 
 /** True when the event (a plain object) passes the zod schema made for the same limits. */

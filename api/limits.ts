@@ -45,8 +45,25 @@ export interface ApiLimits {
   produceTimeoutMs: number;
   /** How long a write-key lookup may take before the API answers 503. */
   resolveTimeoutMs: number;
-  /** `Retry-After` seconds on a 503 (sink or site lookup unavailable). */
+  /** `Retry-After` seconds on a 503 (sink or site lookup unavailable); answers spread it ±50 %. */
   retryAfterSeconds: number;
+  /**
+   * POSTs being handled at once, and (separately) sends to the sink not settled yet,
+   * counting those a request gave up on (kafkajs cannot cancel a send). Past either, POST
+   * /events is answered 503 `sink_busy` before its body is read: each holds a body and its
+   * parsed events, so this is what bounds memory when clients return together.
+   */
+  maxPendingSends: number;
+  /**
+   * Body bytes of the POSTs being handled (by Content-Length), and bytes of events held by
+   * unsettled sends; past either, 503 `sink_busy` (a lone request is always let through).
+   */
+  maxPendingBytes: number;
+  /**
+   * While the API's event loop runs later than this, POST /events is refused with 503
+   * `overloaded` before its body is read (loop-delay.ts): the answers are late anyway.
+   */
+  maxEventLoopDelayMs: number;
   rateLimit: {
     /** Per write key (i.e. per site), counted in requests. */
     perKey: TokenBucketLimit;
@@ -84,6 +101,9 @@ export const DEFAULT_API_LIMITS: Readonly<ApiLimits> = Object.freeze({
   produceTimeoutMs: 2000,
   resolveTimeoutMs: 2000,
   retryAfterSeconds: 5,
+  maxPendingSends: 256,
+  maxPendingBytes: 8 * MiB,
+  maxEventLoopDelayMs: 1000,
   rateLimit: Object.freeze({
     perKey: Object.freeze({ burst: 2000, perSecond: 500 }),
     perIp: Object.freeze({ burst: 200, perSecond: 50 }),

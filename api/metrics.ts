@@ -17,6 +17,8 @@ export interface ApiMetrics {
   produceDuration: Histogram<'outcome'>;
   /** Events per request as sent (valid and invalid together). */
   batchSize: Histogram;
+  /** POST /events refused before the body was read; label `reason`: sink_down, sink_busy, overloaded. */
+  requestsShed: Counter<'reason'>;
 }
 
 /**
@@ -73,6 +75,16 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
           name: 'clickstream_api_batch_size',
           help: 'Events per POST /events request, as sent',
           buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+          registers: [registry],
+        }),
+    ),
+    requestsShed: reuse(
+      'clickstream_api_requests_shed_total',
+      () =>
+        new Counter({
+          name: 'clickstream_api_requests_shed_total',
+          help: 'POST /events answered 503 before the body was read, by reason (sink_down, sink_busy, overloaded)',
+          labelNames: ['reason'] as const,
           registers: [registry],
         }),
     ),

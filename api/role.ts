@@ -11,11 +11,16 @@ import { listen, type RoleDeps, startOpsServer } from '../lib/role-server.js';
 import { createSiteStore } from '../lib/sites.js';
 import { createVisitorSalts } from '../lib/visitor-salts.js';
 import { createApp } from './app.js';
+import { createKafkaProbe } from './kafka-probe.js';
 import { createKafkaSink } from './kafka-sink.js';
+import { resolveApiLimits } from './limits.js';
+import { createLoopDelayShedder } from './loop-delay.js';
 import { createPostgresSiteResolver } from './postgres-site-resolver.js';
 import { createSaltCache } from './salt-cache.js';
 import { loadDemoPage } from './routes/demo.js';
 import { buildSdkScript } from './sdk-script.js';
+import { createSinkGuard } from './sink-guard.js';
+import { createSinkHealth } from './sink-health.js';
 
 export interface ApiRoleOptions {
   /** Serve the demo shop at `/demo`, posting with this write key (`clickstream start` does). */
@@ -38,6 +43,23 @@ export async function startApi(
 ): Promise<RunningApi> {
   const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-api`, logger });
   const sink = createKafkaSink(kafka, config.kafka.topicRaw, { grouping: config.api.recordGrouping });
+  const limits = resolveApiLimits(config.api.limits);
+  const probe = createKafkaProbe(kafka, config.kafka.topicRaw);
+  const health = createSinkHealth({
+    probe: probe.check,
+    onChange: (state, detail) =>
+      state === 'up' ? logger.info({ detail }, 'sink_available') : logger.warn({ detail }, 'sink_unavailable_detected'),
+  });
+  const shedder = createLoopDelayShedder({ maxDelayMs: limits.maxEventLoopDelayMs });
+  const guard = createSinkGuard<string>({
+    sink,
+    health,
+    maxPendingSends: limits.maxPendingSends,
+    maxPendingBytes: limits.maxPendingBytes,
+    produceTimeoutMs: limits.produceTimeoutMs,
+    // A part is the JSON text of (part of) a record.
+    sizeOf: (part) => part.length,
+  });
   const pool = createPgPool(endpoints.databaseUrl, (error) =>
     logger.warn({ err: error }, 'postgres_idle_client_error'),
   );
@@ -50,13 +72,25 @@ export async function startApi(
   const salts = createSaltCache(createVisitorSalts(pool), { logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clickstream_api_' });
+  const sites = createPostgresSiteResolver(createSiteStore(pool), { staleMs: config.api.siteCacheStaleMs });
   const app = createApp({
-    sink,
-    sites: createPostgresSiteResolver(createSiteStore(pool)),
+    sink: guard,
+    // The sink first (down: nothing to do), then the API's own lateness.
+    sinkAdmission: () => guard.admission() ?? shedder.refusal(),
+    sinkOutageSeconds: () => health.outageSeconds(),
+    sites,
     salts,
     logger,
     registry,
-    isReady: () => sink.isReady(),
+    // Ready = the sink takes writes. Postgres alone does not decide: every replica shares
+    // it, and known keys are served from the cache while it is away.
+    readiness: async () => ({
+      ready: health.state === 'up',
+      dependencies: {
+        kafka: { ...health.status(), pendingSends: guard.pendingSends, pendingBytes: guard.pendingBytes },
+        postgres: sites.status(),
+      },
+    }),
     limits: config.api.limits,
     trustProxy: config.api.trustProxy,
     sdkScript,
@@ -68,18 +102,21 @@ export async function startApi(
     sink.connect().catch((error: Error) => logger.warn({ err: error }, 'kafka_not_reachable_at_start')),
     salts.start(),
   ]);
+  health.start();
 
   const metrics = await startOpsServer(
     { role: 'api', host: config.api.metricsHost, port: config.api.metricsPort, portVariable: 'API_METRICS_PORT' },
     { registry, isHealthy: () => true },
   );
-  const server = await listen(app.fetch, {
-    role: 'api',
-    host: config.api.host,
-    port: config.api.port,
-    portVariable: 'API_PORT',
-  }).catch(async (error: unknown) => {
-    await metrics.close();
+  const server = await listen(
+    app.fetch,
+    { role: 'api', host: config.api.host, port: config.api.port, portVariable: 'API_PORT' },
+    config.api.http,
+  ).catch(async (error: unknown) => {
+    health.stop();
+    shedder.stop();
+    salts.stop();
+    await Promise.all([metrics.close(), probe.close(), sink.close().catch(() => {}), pool.end()]);
     throw error;
   });
   logger.info({ url: server.url, metricsUrl: metrics.url }, 'api_started');
@@ -90,7 +127,10 @@ export async function startApi(
     async stop() {
       logger.info('api_stopping');
       await server.close();
+      health.stop();
+      shedder.stop();
       salts.stop();
+      await probe.close();
       await sink.close().catch((error) => logger.warn({ err: error }, 'producer_close_failed'));
       await metrics.close();
       await pool.end();

@@ -51,7 +51,8 @@ function rssOf(pid: number): number {
   }
 }
 
-function descendants(root: number): number[] {
+/** Every process below `root` (children, their children, ...), from /proc. */
+export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -12,10 +12,14 @@ import type { Endpoints } from '../lib/endpoints.js';
 import { connectPg } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
 import { findFreePort, isAlive, stopProcess } from '../local/process-control.js';
+import type { ServiceName } from '../local/embedded-service.js';
 import { ensureServices } from '../local/services.js';
 import { applySchema } from '../migrations/apply.js';
 import { type RoleProcess, startRoleProcess } from './role-process.js';
 import type { SiteTarget } from './traffic.js';
+
+/** The services a bench stack runs (one ClickHouse server, never the embedded cluster). */
+type StackService = Extract<ServiceName, 'clickhouse' | 'postgres' | 'kafka'>;
 
 export interface BenchSite extends SiteTarget {
   siteId: string;
@@ -28,10 +32,14 @@ export interface BenchStack {
   endpoints: Endpoints;
   apiUrl: string;
   sites: BenchSite[];
-  /** Pids of the embedded services, from `<dataDir>/services.json`. */
-  servicePids: Record<'clickhouse' | 'postgres' | 'kafka', number>;
-  /** Pids of the api and consumer processes. */
+  /** Pids of the embedded services, from `<dataDir>/services.json` (kept current by restartService). */
+  servicePids: Record<StackService, number>;
+  /** Pids of the api and consumer processes (kept current by startRole). */
   rolePids: Record<'api' | 'consumer', number>;
+  /** Starts a service again after it died or was killed (same data and port); resolves once it is ready. */
+  restartService(name: StackService): Promise<void>;
+  /** Starts another process of a role (after one was killed); `stopRoles` stops it too. */
+  startRole(role: 'api' | 'consumer'): Promise<RoleProcess>;
   stopRoles(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -82,9 +90,13 @@ export async function startBenchStack(options: {
   log: (m: string) => void;
   /** Node flags for the api and consumer processes (e.g. --cpu-prof). */
   roleNodeArgs?: string[];
+  /** More environment for every process (e.g. LOG_LEVEL). */
+  env?: Record<string, string>;
+  /** Append each role's log lines to `<roleLogDir>/<role>.log` (default: dropped). */
+  roleLogDir?: string;
 }): Promise<BenchStack> {
   emptyBenchDir(options.dataDir);
-  const env = await benchEnv(options.dataDir);
+  const env = await benchEnv(options.dataDir, options.env);
   const config = parseConfig(env);
   const services = await ensureServices(config, { log: options.log, owner: process.pid });
   const roles: RoleProcess[] = [];
@@ -95,15 +107,18 @@ export async function startBenchStack(options: {
   try {
     await applySchema(config, services.endpoints, () => {});
     const sites = await createSites(services.endpoints.databaseUrl, options.siteCount);
-    const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<
-      string,
-      { pid: number }
-    >;
-    const servicePids = {
-      clickhouse: state.clickhouse?.pid ?? 0,
-      postgres: state.postgres?.pid ?? 0,
-      kafka: state.kafka?.pid ?? 0,
+    const readPids = () => {
+      const state = JSON.parse(fs.readFileSync(path.join(options.dataDir, 'services.json'), 'utf8')) as Record<
+        string,
+        { pid: number }
+      >;
+      return {
+        clickhouse: state.clickhouse?.pid ?? 0,
+        postgres: state.postgres?.pid ?? 0,
+        kafka: state.kafka?.pid ?? 0,
+      };
     };
+    const servicePids = readPids();
     // The roles reach the services as external ones, exactly like a scaled-out deployment.
     const roleEnv = {
       ...env,
@@ -112,16 +127,20 @@ export async function startBenchStack(options: {
       KAFKA_BROKERS: services.endpoints.kafkaBrokers.join(','),
     };
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
-    const consumer = await startRoleProcess(
-      'consumer',
-      roleEnv,
-      `http://${config.consumer.host}:${config.consumer.port}/healthz`,
-      options.roleNodeArgs,
-    );
-    roles.push(consumer);
-    const api = await startRoleProcess('api', roleEnv, `${apiUrl}/healthz`, options.roleNodeArgs);
-    roles.push(api);
-    const rolePids = { api: api.pid, consumer: consumer.pid };
+    const healthUrls = {
+      api: `${apiUrl}/healthz`,
+      consumer: `http://${config.consumer.host}:${config.consumer.port}/healthz`,
+    };
+    const rolePids = { api: 0, consumer: 0 };
+    const startRole = async (role: 'api' | 'consumer') => {
+      const logFile = options.roleLogDir ? path.join(options.roleLogDir, `${role}.log`) : undefined;
+      const started = await startRoleProcess(role, roleEnv, healthUrls[role], options.roleNodeArgs, logFile);
+      roles.push(started);
+      rolePids[role] = started.pid;
+      return started;
+    };
+    await startRole('consumer');
+    await startRole('api');
     const stack: BenchStack = {
       config,
       env,
@@ -130,6 +149,12 @@ export async function startBenchStack(options: {
       sites,
       servicePids,
       rolePids,
+      async restartService(name) {
+        await ensureServices(config, { log: () => {}, owner: process.pid, only: [name] });
+        // The new pid, so that stop() never signals a stale one (the OS may reuse it).
+        servicePids[name] = readPids()[name];
+      },
+      startRole,
       stopRoles,
       async stop() {
         running.delete(stack);
@@ -155,7 +180,11 @@ export async function startBenchStack(options: {
 
 const OWNER_MARK = '.clickstream-bench';
 
-/** Empties the dir, but only one the bench made (it holds OWNER_MARK) or a new/empty one. */
+/**
+ * Empties the dir, but only one the bench made (it holds OWNER_MARK) or a new/empty one, and
+ * never one a live run still uses (the mark names its pid): two runs on one data dir would
+ * start, stop and kill each other's services.
+ */
 function emptyBenchDir(dir: string): void {
   const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   if (entries.length > 0 && !entries.includes(OWNER_MARK)) {
@@ -163,9 +192,15 @@ function emptyBenchDir(dir: string): void {
       `bench: ${dir} is not empty and was not made by the bench; pick another --data-dir (it is emptied first)`,
     );
   }
+  const owner = entries.includes(OWNER_MARK)
+    ? Number(/^pid (\d+)$/m.exec(fs.readFileSync(path.join(dir, OWNER_MARK), 'utf8'))?.[1] ?? 0)
+    : 0;
+  if (owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(`bench: ${dir} is in use by a running bench or chaos run (pid ${owner}); pick another --data-dir`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, OWNER_MARK), 'Made by clickstream bench, emptied by each run.\n');
+  fs.writeFileSync(path.join(dir, OWNER_MARK), `Made by clickstream bench, emptied by each run.\npid ${process.pid}\n`);
 }
 
 async function createSites(databaseUrl: string, count: number): Promise<BenchSite[]> {

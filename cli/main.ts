@@ -9,8 +9,10 @@ import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
 import { clusterImportCommand } from './commands/cluster-import.js';
 import { benchCommand } from './commands/bench.js';
+import { chaosCommand } from './commands/chaos.js';
 import { consumerCommand } from './commands/consumer.js';
 import { dlqCommand } from './commands/dlq.js';
+import { eraseCommand } from './commands/erase.js';
 import { etlCommand } from './commands/etl.js';
 import { generateCommand } from './commands/generate.js';
 import { grafanaProvisioningCommand } from './commands/grafana-provisioning.js';
@@ -30,9 +32,11 @@ const commands: Command[] = [
   backfillCommand,
   clusterImportCommand,
   dlqCommand,
+  eraseCommand,
   generateCommand,
   grafanaProvisioningCommand,
   benchCommand,
+  chaosCommand,
 ];
 
 function mainHelp(): string {

@@ -17,6 +17,8 @@ import type { FlushBuffer } from './flush-buffer.js';
 import type { ConsumerMetrics } from './metrics.js';
 import { awaitWithHeartbeat, createOffsetCommits, lagAfter } from './offset-commits.js';
 import type { MessageOutcome } from './outcome.js';
+import { type BatchOutcomes, toOutcomesInChunks } from './outcomes-in-chunks.js';
+import type { ConsumerReadiness } from './readiness.js';
 
 export interface ConsumerLoopDeps {
   kafka: Kafka;
@@ -27,8 +29,13 @@ export interface ConsumerLoopDeps {
   /** Stop fetching while this many rows are not loaded yet. */
   maxPendingRows: number;
   buffer: FlushBuffer<MessageOutcome>;
-  /** Turns the records of one partition batch into outcomes (one per event) and their bytes. */
-  toOutcomes(batch: EachBatchPayload['batch']): Promise<{ outcomes: MessageOutcome[]; bytes: number }>;
+  /**
+   * Turns the records of one partition batch into outcomes (one per event) and their bytes;
+   * `heartbeat` keeps the membership while it waits (for a salt).
+   */
+  toOutcomes(batch: EachBatchPayload['batch'], heartbeat: () => Promise<void>): Promise<BatchOutcomes>;
+  /** Told of joins, rebalances, crashes and fetches. */
+  readiness: ConsumerReadiness;
   metrics: ConsumerMetrics;
   logger: Logger;
 }
@@ -43,25 +50,37 @@ export interface ConsumerLoop {
 export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
   const { logger, metrics } = deps;
   let healthy = false;
+  const { readiness } = deps;
   const consumer: Consumer = deps.kafka.consumer({
     groupId: deps.groupId,
     sessionTimeout: deps.sessionTimeoutMs,
-    heartbeatInterval: Math.min(3000, Math.floor(deps.sessionTimeoutMs / 3)),
+    // Several heartbeats per session, so one late beat on a busy machine is not an eviction.
+    heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(deps.sessionTimeoutMs / 6))),
     // Bigger fetches make bigger inserts; the broker waits up to 100 ms to fill one.
     minBytes: 64 * 1024,
     maxWaitTimeInMs: 100,
     maxBytesPerPartition: 4 * 1024 * 1024,
-    retry: { retries: 10 },
+    // Reconnect fast once a broker is back: kafkajs's default backoff grows to 30 s between
+    // attempts, which alone delayed recovery by up to 30 s after a broker restart. About a
+    // minute of attempts keeps this member (and its member id, so the rejoin is immediate)
+    // before kafkajs restarts the consumer.
+    retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: 30 },
   });
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer_crashed');
     healthy = payload.restart;
+    readiness.assigned(0, `crashed (${payload.error.message}); ${payload.restart ? 'restarting' : 'not restarting'}`);
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     healthy = true;
+    const partitions = Object.values(payload.memberAssignment).reduce((n, list) => n + list.length, 0);
+    readiness.assigned(partitions, 'the group gave this member no partitions (more members than partitions)');
     logger.info({ assignment: payload.memberAssignment }, 'consumer_group_joined');
   });
+  consumer.on(consumer.events.REBALANCING, () => readiness.assigned(0, 'rebalancing'));
+  consumer.on(consumer.events.FETCH, () => readiness.fetched());
+  consumer.on(consumer.events.STOP, () => readiness.assigned(0, 'stopped'));
 
   const commits = createOffsetCommits<MessageOutcome>({
     buffer: deps.buffer,
@@ -77,7 +96,8 @@ export function createConsumerLoop(deps: ConsumerLoopDeps): ConsumerLoop {
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const { outcomes, bytes } = await deps.toOutcomes(batch);
+    const { outcomes, bytes } = await toOutcomesInChunks(batch, deps.toOutcomes, heartbeat);
+    if (!isRunning() || isStale()) return; // revoked while waiting: not ours to load any more
     const position = {
       topic: batch.topic,
       partition: batch.partition,

@@ -16,6 +16,7 @@ import { classifyInsertError } from './insert-errors.js';
 import { insertRows } from './insert-rows.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
+import type { ConsumerReadiness } from './readiness.js';
 
 export interface LoadFlushDeps {
   clickhouse: ClickHouseClient;
@@ -27,6 +28,8 @@ export interface LoadFlushDeps {
   logger: Logger;
   /** Aborted on shutdown: stop retrying, commit nothing. */
   signal: AbortSignal;
+  /** Told whether inserts succeed (for `/readyz`). */
+  readiness?: Pick<ConsumerReadiness, 'insertSucceeded' | 'insertFailed'>;
   /**
    * Failures of unknown kind (see insert-errors.ts) after which the flush is split and the
    * rows that still fail are dead-lettered, so an unforeseen error cannot stop the partition.
@@ -36,7 +39,7 @@ export interface LoadFlushDeps {
 
 /** Makes the function the flush buffer calls with each flush. */
 export function createFlushLoader(deps: LoadFlushDeps) {
-  const { clickhouse, producer, metrics, logger, signal, unknownErrorTries = 3 } = deps;
+  const { clickhouse, producer, metrics, logger, signal, readiness, unknownErrorTries = 3 } = deps;
   return async function loadFlush(outcomes: MessageOutcome[]): Promise<void> {
     const rows: EventRow[] = [];
     const letters: DeadLetter[] = [];
@@ -54,9 +57,12 @@ export function createFlushLoader(deps: LoadFlushDeps) {
         }),
       {
         signal,
+        // At most ~2 s between attempts: the loader notices a returning ClickHouse within
+        // that, and a load lost during the outage is cheap to retry.
         baseMs: 500,
-        maxMs: 15_000,
+        maxMs: 2000,
         onError: (error, attempt, delayMs) => {
+          readiness?.insertFailed(error);
           const kind = classifyInsertError(error);
           if (kind === 'unknown') unknownFailures++;
           metrics.insertFailures.inc({ kind });
@@ -68,6 +74,7 @@ export function createFlushLoader(deps: LoadFlushDeps) {
       },
     );
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
+    readiness?.insertSucceeded();
     if (result.rejected.length > 0) {
       // Rare: only rows ClickHouse refused need their Kafka source (for the original bytes).
       const outcomeOf = new Map(outcomes.flatMap((o) => (o.kind === 'row' ? [[o.row, o] as const] : [])));
@@ -81,6 +88,7 @@ export function createFlushLoader(deps: LoadFlushDeps) {
 
     await retryWithBackoff(() => sendDeadLetters(producer, deps.dlqTopic, deps.sourceTopic, letters), {
       signal,
+      maxMs: 2000,
       onError: (error, attempt) =>
         logger.warn({ err: error, attempt, letters: letters.length }, 'dlq_send_failed_retrying'),
     });

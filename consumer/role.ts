@@ -3,7 +3,7 @@
  * with a small HTTP server for /healthz and /metrics. `clickstream consumer` runs one;
  * run up to as many as events.raw has partitions.
  */
-import { Partitioners } from 'kafkajs';
+import { type EachBatchPayload, Partitioners } from 'kafkajs';
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { createKafka } from '../lib/kafka.js';
 import { createPgPool } from '../lib/postgres.js';
@@ -17,7 +17,9 @@ import { createConsumerMetrics } from './metrics.js';
 import type { MessageOutcome } from './outcome.js';
 import { createRecordOutcomes } from './record-outcomes.js';
 import { createLocalDayCache } from '../lib/time-zones.js';
-import { createVisitorSalts } from '../lib/visitor-salts.js';
+import { createConsumerReadiness } from './readiness.js';
+import { loadSalts } from './salt-wait.js';
+import { createVisitorSalts, type VisitorSalts } from '../lib/visitor-salts.js';
 
 export interface RunningConsumer {
   url: string;
@@ -28,7 +30,15 @@ export interface RunningConsumer {
 export async function startConsumer({ config, endpoints, logger }: RoleDeps): Promise<RunningConsumer> {
   const metrics = createConsumerMetrics();
   const clickhouse = createClickHouse(clickhouseTarget(config, endpoints));
-  const kafka = createKafka({ brokers: endpoints.kafkaBrokers, clientId: `${config.kafka.clientId}-consumer`, logger });
+  const kafka = createKafka({
+    brokers: endpoints.kafkaBrokers,
+    clientId: `${config.kafka.clientId}-consumer`,
+    logger,
+    // ~60 s of attempts: a broker restart shorter than that is waited out by the same group
+    // member, which then rejoins at once. Given up sooner, kafkajs restarts the consumer as
+    // a new member, and the group waits a session timeout for the old one first.
+    connectRetries: 30,
+  });
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
@@ -41,6 +51,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
   const visitorSalts = createVisitorSalts(pool);
   const userAgents = createUserAgentParser({ cacheSize: config.consumer.uaCacheSize });
   const shutdown = new AbortController();
+  const readiness = createConsumerReadiness();
 
   const loadFlush = createFlushLoader({
     clickhouse,
@@ -51,6 +62,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     metrics,
     logger,
     signal: shutdown.signal,
+    readiness,
   });
   const buffer = createFlushBuffer<MessageOutcome>({
     flushRows: config.consumer.flushRows,
@@ -60,13 +72,35 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
   });
 
   const pages = createPageCache();
-  const recordOutcomes = createRecordOutcomes({
+  const outcomeDeps = {
     userAgents,
     pages,
     maxEventAgeMs: config.consumer.maxEventAgeMs,
     localDay: createLocalDayCache(),
-    salts: visitorSalts,
+  };
+  // v1 records need the day's salt (v2 ones carry the hash); while Postgres is away, the
+  // batch waits for it (salt-wait.ts), heartbeating, and /readyz says so.
+  const patientSalts = (heartbeat: () => Promise<void>, partition: number): VisitorSalts => ({
+    forDay: async (day) =>
+      (
+        await loadSalts([day], {
+          salts: visitorSalts,
+          heartbeat,
+          signal: shutdown.signal,
+          onWaiting: (error, attempt) => {
+            readiness.saltWaiting(error);
+            if (error === undefined) logger.info({ partition }, 'visitor_salt_loaded_after_wait');
+            else if (attempt === 1 || attempt % 30 === 0)
+              logger.warn({ err: error, attempt, partition }, 'visitor_salt_unavailable_waiting');
+          },
+        })
+      ).get(day)!,
   });
+  const toOutcomes = (batch: EachBatchPayload['batch'], heartbeat: () => Promise<void>) =>
+    createRecordOutcomes({ ...outcomeDeps, salts: patientSalts(heartbeat, batch.partition) })(
+      batch.partition,
+      batch.messages,
+    );
 
   const loop = createConsumerLoop({
     kafka,
@@ -77,7 +111,8 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     // Two flushes' worth: one loading, one filling.
     maxPendingRows: 2 * config.consumer.flushRows,
     buffer,
-    toOutcomes: (batch) => recordOutcomes(batch.partition, batch.messages),
+    toOutcomes,
+    readiness,
     metrics,
     logger,
   });
@@ -86,6 +121,7 @@ export async function startConsumer({ config, endpoints, logger }: RoleDeps): Pr
     { role: 'consumer', host: config.consumer.host, port: config.consumer.port, portVariable: 'CONSUMER_PORT' },
     {
       isHealthy: () => loop.isHealthy(),
+      readiness: () => readiness.report(),
       registry: metrics.registry,
       beforeScrape: () => {
         const { hits, misses } = userAgents.stats();

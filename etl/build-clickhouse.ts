@@ -16,9 +16,16 @@ export interface BuildClickHouse {
   close(): Promise<void>;
 }
 
-/** The build clients for the configured ClickHouse (one server or a cluster). */
-export function createBuildClickHouse(config: Config, endpoints: Endpoints): BuildClickHouse {
-  const target = clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs });
+/**
+ * The build clients for the configured ClickHouse (one server or a cluster), as the roles'
+ * writer or, for work beyond mart builds (`erase` deletes raw events), the given login.
+ */
+export function createBuildClickHouse(
+  config: Config,
+  endpoints: Endpoints,
+  login?: { user: string; password: string },
+): BuildClickHouse {
+  const target = clickhouseTarget(config, endpoints, { ...login, requestTimeoutMs: config.etl.queryTimeoutMs });
   const clickhouse = createClickHouse(target, ETL_CLICKHOUSE_SETTINGS);
   const shards = createEveryShard(clickhouseLayout(config), clickhouse, target, endpoints.clickhouseUrls);
   return {

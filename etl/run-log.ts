@@ -8,8 +8,8 @@ import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { clickHouseTime } from '../lib/time.js';
 import type { Day } from './day-window.js';
 
-/** Why a build ran: the hourly schedule, a backfill, or a direct call (tests, tools). */
-export type BuildTrigger = 'cron' | 'backfill' | 'manual';
+/** Why a build ran: the hourly schedule, a backfill, a direct call (tests, tools), or an erasure. */
+export type BuildTrigger = 'cron' | 'backfill' | 'manual' | 'erase';
 
 export interface RunRecord {
   mart: string;

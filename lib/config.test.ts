@@ -81,6 +81,23 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(message);
   });
 
+  it('has the documented slow-client limits and stale-cache window', () => {
+    const { api } = parseConfig({});
+    expect(api.http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 10_000,
+    });
+    expect(api.siteCacheStaleMs).toBe(600_000);
+  });
+
+  it('refuses a headers timeout longer than the request timeout (Node would refuse the server)', () => {
+    expect(() => parseConfig({ API_HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+      /API_HEADERS_TIMEOUT_MS=40000: expected at most API_REQUEST_TIMEOUT_MS \(30000\)/,
+    );
+  });
+
   it('lists every bad variable at once', () => {
     expect(() => parseConfig({ API_PORT: 'x', CONSUMER_PORT: 'y' })).toThrow(/API_PORT[\s\S]*CONSUMER_PORT/);
   });

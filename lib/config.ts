@@ -75,6 +75,14 @@ const envSchema = z.object({
   API_RATE_BURST_PER_KEY: optionalPositive,
   API_RATE_PER_IP: optionalPositive,
   API_RATE_BURST_PER_IP: optionalPositive,
+  API_MAX_PENDING_SENDS: optionalPositive,
+  API_MAX_PENDING_BYTES: optionalPositive,
+  API_MAX_EVENT_LOOP_DELAY_MS: optionalPositive,
+  API_SITE_CACHE_STALE_S: positiveInt(600),
+  API_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  API_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  API_KEEPALIVE_TIMEOUT_MS: positiveInt(5000),
+  API_MAX_CONNECTIONS: positiveInt(10_000),
   EVENTS_RETENTION_DAYS: optionalPositive,
   EVENTS_COLD_VOLUME: optionalString,
   CONSUMER_HOST: z.string().default('127.0.0.1'),
@@ -83,7 +91,7 @@ const envSchema = z.object({
   CONSUMER_FLUSH_MS: positiveInt(500),
   CONSUMER_FLUSH_BYTES: positiveInt(16 * 1024 * 1024),
   CONSUMER_UA_CACHE_SIZE: positiveInt(10_000),
-  CONSUMER_SESSION_TIMEOUT_MS: positiveInt(30_000),
+  CONSUMER_SESSION_TIMEOUT_MS: positiveInt(6000),
   CONSUMER_MAX_EVENT_AGE_DAYS: positiveInt(30),
   ETL_CONCURRENCY: positiveInt(2),
   ETL_CRON: z.string().trim().min(1, 'expected a cron pattern such as "5 * * * *"').default('5 * * * *'),
@@ -168,6 +176,10 @@ export interface Config {
     readonly metricsPort: number;
     /** Only what the environment sets; api/limits.ts holds the defaults. */
     readonly limits: ApiLimitSettings;
+    /** While Postgres is unreachable, known write keys keep their last answer this long. */
+    readonly siteCacheStaleMs: number;
+    /** Timeouts and the connection cap of the ingest server (slow clients are cut off). */
+    readonly http: HttpServerLimits;
   };
   readonly consumer: {
     readonly host: string;
@@ -201,8 +213,22 @@ export interface Config {
   };
 }
 
+export interface HttpServerLimits {
+  /** Until the request's headers are in (also: a connection that sends nothing). */
+  readonly headersTimeoutMs: number;
+  /** Until the whole request, body included, is in. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive. */
+  readonly maxConnections: number;
+}
+
 export interface ApiLimitSettings {
   maxBodyBytes?: number;
+  maxPendingSends?: number;
+  maxPendingBytes?: number;
+  maxEventLoopDelayMs?: number;
   maxEventsPerBatch?: number;
   maxFutureMs?: number;
   backfillWindowMs?: number;
@@ -239,6 +265,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
   }
   const e = result.data;
+  if (e.API_HEADERS_TIMEOUT_MS > e.API_REQUEST_TIMEOUT_MS) {
+    // Node refuses such a server: the headers are part of the request.
+    throw new ConfigError(
+      `Invalid configuration (see .env.example):\n  API_HEADERS_TIMEOUT_MS=${e.API_HEADERS_TIMEOUT_MS}: expected at most API_REQUEST_TIMEOUT_MS (${e.API_REQUEST_TIMEOUT_MS})`,
+    );
+  }
   if (e.CLICKHOUSE_USER === undefined && e.CLICKHOUSE_PASSWORD !== '') {
     throw new ConfigError(
       'Invalid configuration (see .env.example):\n  CLICKHOUSE_PASSWORD is set but CLICKHOUSE_USER is not: set both (one login for everything), ' +
@@ -300,11 +332,21 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
           maxFutureMs: e.API_MAX_FUTURE_MINUTES && e.API_MAX_FUTURE_MINUTES * 60_000,
           backfillWindowMs: e.API_BACKFILL_WINDOW_HOURS && e.API_BACKFILL_WINDOW_HOURS * 3_600_000,
           produceTimeoutMs: e.API_PRODUCE_TIMEOUT_MS,
+          maxPendingSends: e.API_MAX_PENDING_SENDS,
+          maxPendingBytes: e.API_MAX_PENDING_BYTES,
+          maxEventLoopDelayMs: e.API_MAX_EVENT_LOOP_DELAY_MS,
         }),
         rateLimit: {
           perKey: defined({ perSecond: e.API_RATE_PER_KEY, burst: e.API_RATE_BURST_PER_KEY }),
           perIp: defined({ perSecond: e.API_RATE_PER_IP, burst: e.API_RATE_BURST_PER_IP }),
         },
+      },
+      siteCacheStaleMs: e.API_SITE_CACHE_STALE_S * 1000,
+      http: {
+        headersTimeoutMs: e.API_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: e.API_REQUEST_TIMEOUT_MS,
+        keepAliveTimeoutMs: e.API_KEEPALIVE_TIMEOUT_MS,
+        maxConnections: e.API_MAX_CONNECTIONS,
       },
     },
     consumer: {

@@ -4,6 +4,7 @@
  */
 import { Kafka, logLevel as KafkaLogLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
+import { createWarningSummary } from './log-summary.js';
 import type { Logger } from './logger.js';
 
 export function createKafka(options: {
@@ -11,22 +12,30 @@ export function createKafka(options: {
   clientId: string;
   logger?: Logger;
   connectionTimeout?: number;
+  /** Attempts to reach the cluster before an operation fails (default 5, ~8 s with the cap). */
+  connectRetries?: number;
 }): Kafka {
   const { logger } = options;
+  // While a broker is down every retry of every client logs the same line: collapsed.
+  const warnings = logger ? createWarningSummary(logger) : undefined;
   return new Kafka({
     brokers: [...options.brokers],
     clientId: options.clientId,
     connectionTimeout: options.connectionTimeout ?? 3000,
+    // Connections to the cluster: kafkajs's default backoff grows to 30 s between attempts;
+    // after a broker restart that alone kept a consumer idle for up to 30 s (it restarts
+    // after the last backoff). Capped at 2 s, a returning broker is used within 2 s.
+    retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: options.connectRetries ?? 5 },
     // Without a logger we are probing (readiness checks): connection refusals are expected.
     logLevel: logger ? KafkaLogLevel.WARN : KafkaLogLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
-      if (!logger) return;
+      if (!logger || !warnings) return;
       const { message, ...fields } = entry.log;
       const line = { kafkajs: entry.namespace, ...fields };
       // kafkajs logs as ERROR what it then retries by itself (e.g. "group coordinator not
       // available" while a fresh broker creates __consumer_offsets). Failures that matter
       // reach our code as rejected promises and are logged there as errors.
-      if (entry.level <= KafkaLogLevel.WARN) logger.warn(line, message);
+      if (entry.level <= KafkaLogLevel.WARN) warnings.warn(`${entry.namespace}:${message}`, line, message);
       else logger.debug(line, message);
     },
   });

@@ -6,12 +6,13 @@
  * are for the operator's Prometheus, not for the browsers that post events.
  */
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { Config } from './config.js';
+import type { Config, HttpServerLimits } from './config.js';
 import type { Endpoints } from './endpoints.js';
 import type { Logger } from './logger.js';
+import { type ReadinessReport, readinessAnswer } from './readiness.js';
 
 /** What each role's start function receives. */
 export interface RoleDeps {
@@ -37,20 +38,45 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const LISTEN_BACKLOG = 4096;
+
 /**
- * Serves `fetch` on the address; resolves once it listens.
+ * Serves `fetch` on the address; resolves once it listens. With `limits`, slow clients are
+ * cut off and connections are capped: without them Node waits 300 s for a request, checks
+ * only every 30 s, and a few thousand slow connections hold the server's memory and file
+ * descriptors.
  * @throws "<role>: cannot listen on host:port (EADDRINUSE); set <portVariable>".
  */
 export async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   { role, host, port, portVariable }: ListenAddress,
+  limits?: HttpServerLimits,
 ): Promise<RunningServer> {
-  const server = serve({ fetch, hostname: host, port }) as Server;
+  const server = createAdaptorServer({
+    fetch,
+    hostname: host,
+    ...(limits
+      ? {
+          serverOptions: {
+            headersTimeout: limits.headersTimeoutMs,
+            requestTimeout: limits.requestTimeoutMs,
+            keepAliveTimeout: limits.keepAliveTimeoutMs,
+            // How often Node looks for connections past those timeouts (default 30 s).
+            connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+          },
+        }
+      : {}),
+  }) as Server;
+  if (limits) server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new Error(`${role}: cannot listen on ${host}:${port} (${error.code}); set ${portVariable}`)),
     );
+    // A longer accept queue than Node's 511 (the kernel caps it at net.core.somaxconn):
+    // clients returning together after an outage open hundreds of connections in a second,
+    // and a connection the queue drops is retried by the client's TCP only 1, 3, 7, 15 s later.
+    server.listen({ port, host, ...(limits ? { backlog: LISTEN_BACKLOG } : {}) });
   });
   return {
     url: `http://${host}:${port}`,
@@ -67,16 +93,24 @@ export async function listen(
 export interface OpsEndpoints {
   /** `/healthz` answers 200 while this is true, 503 otherwise. */
   isHealthy: () => boolean;
+  /** `/readyz`: 200 when the report says ready, 503 naming what is not; absent, no such route. */
+  readiness?: () => ReadinessReport;
   /** `/metrics` serves this registry in the Prometheus text format. */
   registry: Registry;
   /** Runs before each scrape, to set gauges that are computed on demand. */
   beforeScrape?: () => void;
 }
 
-/** The `/healthz` and `/metrics` routes. */
-export function opsRoutes({ isHealthy, registry, beforeScrape }: OpsEndpoints): Hono {
+/** The `/healthz`, `/readyz` and `/metrics` routes. */
+export function opsRoutes({ isHealthy, readiness, registry, beforeScrape }: OpsEndpoints): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => (isHealthy() ? c.json({ status: 'ok' }) : c.json({ status: 'unhealthy' }, 503)));
+  if (readiness) {
+    app.get('/readyz', (c) => {
+      const { status, body } = readinessAnswer(readiness());
+      return c.json(body, status);
+    });
+  }
   app.get('/metrics', async (c) => {
     beforeScrape?.();
     return c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType });

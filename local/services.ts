@@ -118,12 +118,14 @@ export function embeddedServices(config: Config): EmbeddedService[] {
  */
 export async function ensureServices(
   config: Config,
-  { log, owner }: { log: (message: string) => void; owner: number | null },
+  { log, owner, only }: { log: (message: string) => void; owner: number | null; only?: readonly ServiceName[] },
 ): Promise<RunningServices> {
   const state = readState(config);
   const owned: ServiceName[] = [];
+  // `only`: a fault test starting again the one service it killed, leaving the rest alone.
+  const wanted = embeddedServices(config).filter((s) => only === undefined || only.includes(s.name));
   await Promise.all(
-    embeddedServices(config).map(async (service) => {
+    wanted.map(async (service) => {
       const known = state[service.name];
       if (known && isAlive(known.pid) && (await service.isReady().catch(() => false))) {
         // Still running. Adopt it when the process that owned it is gone (it crashed).

@@ -51,10 +51,11 @@ afterAll(async () => {
 const EVENTS_PER_RECORD = 5;
 
 describe('faults', () => {
-  it('API: 503 + Retry-After within 2.5 s while Kafka is unreachable, 202 once it is back', {
-    timeout: 120_000,
+  it('API: 503 + Retry-After within 2.5 s and /readyz 503 naming Kafka while it is unreachable; refused before the body once known down; ready and 202 once it is back', {
+    timeout: 240_000,
   }, async () => {
     const kafkaPort = await findFreePort();
+    const controllerPort = await findFreePort();
     const config = testConfig({ ...(await apiPortsEnv()), KAFKA_TOPIC_RAW: 'events.raw' });
     const site = uniqueName('fault').replace(/_/g, '-');
     const key = (await withPgClient((c) => createSiteStore(c).add(site, []))).key;
@@ -63,12 +64,25 @@ describe('faults', () => {
       logger,
       endpoints: testEndpoints({ kafkaBrokers: [`127.0.0.1:${kafkaPort}`] }),
     });
-    const post = () =>
+    const post = (body = JSON.stringify([{ type: 'pageview', url: '/' }])) =>
       fetch(`${api.url}/events`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Write-Key': key },
-        body: JSON.stringify([{ type: 'pageview', url: '/' }]),
+        body,
       });
+    const readyz = async () => {
+      const res = await fetch(`${api.url}/readyz`);
+      return { status: res.status, body: (await res.json()) as { reason?: string } };
+    };
+    const dataDir = scratchDir('kafka');
+    const startKafka = async () => {
+      const kafka = await startService(
+        kafkaService({ dataDir, port: kafkaPort, controllerPort, heapMb: 256, partitions: 1 }),
+        { logDir: dataDir, log: () => {} },
+      );
+      started.push(kafka);
+      return kafka;
+    };
     try {
       const t0 = Date.now();
       const down = await post();
@@ -76,14 +90,14 @@ describe('faults', () => {
       expect(down.status).toBe(503);
       expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await down.json()) as { message?: string }).message).toBeTruthy();
+      const notReady = await readyz();
+      expect(notReady.status).toBe(503);
+      expect(notReady.body.reason).toMatch(/^kafka: /);
+      expect((await fetch(`${api.url}/healthz`)).status).toBe(200); // alive, only not ready
 
-      const dataDir = scratchDir('kafka');
-      const kafka = await startService(
-        kafkaService({ dataDir, port: kafkaPort, controllerPort: await findFreePort(), heapMb: 256, partitions: 1 }),
-        { logDir: dataDir, log: () => {} },
-      );
-      started.push(kafka);
+      const kafka = await startKafka();
       await ensureTopics(createKafka({ brokers: [kafka.endpoint], clientId: 'test' }), pipelineTopics(config));
+      await sleepUntil('/readyz to say ready', async () => (await readyz()).status === 200, 60_000, 250);
       const up = await sleepUntil(
         'the API to accept again',
         async () => ((await post()).status === 202 ? true : undefined),
@@ -91,12 +105,44 @@ describe('faults', () => {
         500,
       );
       expect(up).toBe(true);
+
+      // Killed under the API's feet: noticed without traffic, then refused before the body.
+      await stopProcess(kafka.pid, { signal: 'SIGKILL' });
+      const noticed = await sleepUntil(
+        '/readyz to notice the dead broker',
+        async () => {
+          const r = await readyz();
+          return r.status === 503 ? r : undefined;
+        },
+        30_000,
+        250,
+      );
+      expect(noticed.body.reason).toMatch(/^kafka: /);
+      const before = Date.now();
+      const refused = await post('this is not even JSON: the body is never read');
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ error: 'sink_unavailable' });
+      expect(Date.now() - before).toBeLessThan(1000);
+
+      await startKafka();
+      await sleepUntil(
+        '/readyz to say ready after the restart',
+        async () => (await readyz()).status === 200,
+        60_000,
+        250,
+      );
+      await sleepUntil(
+        '202 after the restart',
+        async () => ((await post()).status === 202 ? true : undefined),
+        30_000,
+        250,
+      );
     } finally {
       await api.stop();
     }
   });
 
-  it('consumer: pauses while ClickHouse is down, commits nothing, then loads everything once', {
+  it('consumer: pauses while ClickHouse is down, commits nothing, /readyz 503 naming ClickHouse, then loads everything once', {
     timeout: 150_000,
   }, async () => {
     const dataDir = scratchDir('clickhouse');
@@ -161,15 +207,24 @@ describe('faults', () => {
       await admin.disconnect();
       return topic!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
     };
+    const readyz = async () => {
+      const res = await fetch(`${consumer.url}/readyz`);
+      return { status: res.status, body: (await res.json()) as { reason?: string } };
+    };
     try {
       await send(100);
       await sleepUntil('first 500 events loaded', async () => (await count()) === 500);
       await sleepUntil('first 100 records committed', async () => (await committed()) === 100);
+      expect((await readyz()).status).toBe(200);
 
       await stopProcess(clickhouseProcess.pid);
       await send(200);
       await new Promise((r) => setTimeout(r, 4000));
       expect(await committed()).toBe(100); // nothing committed that was not inserted
+      const notReady = await readyz();
+      expect(notReady.status).toBe(503);
+      expect(notReady.body.reason).toMatch(/clickhouse: inserts failing/);
+      expect((await fetch(`${consumer.url}/healthz`)).status).toBe(200);
 
       clickhouseProcess = await startService(service, { logDir: dataDir, log: () => {} });
       started.push(clickhouseProcess);
@@ -180,6 +235,7 @@ describe('faults', () => {
         500,
       );
       await sleepUntil('all 300 records committed', async () => (await committed()) === 300, 30_000, 500);
+      expect((await readyz()).status).toBe(200);
     } finally {
       await producer.disconnect();
       await consumer.stop();

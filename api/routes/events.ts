@@ -6,7 +6,7 @@
  * so the site and the parsed body are on the context.
  */
 import type { Context, Handler } from 'hono';
-import type { Logger } from 'pino';
+import type { WarningSummary } from '../../lib/log-summary.js';
 import { withDeadline } from '../deadline.js';
 import type { EventSink } from '../deps.js';
 import type { ApiEnv } from '../env.js';
@@ -14,6 +14,7 @@ import { ApiError } from '../errors.js';
 import { validateBatch } from '../event-schema.js';
 import type { ApiLimits } from '../limits.js';
 import type { ApiMetrics } from '../metrics.js';
+import { SinkBusyError } from '../sink-guard.js';
 import { saltDayOf } from '../../lib/salt-day.js';
 import { createLocalDayCache } from '../../lib/time-zones.js';
 import { visitorId } from '../../lib/visitor-id.js';
@@ -26,7 +27,10 @@ export interface PostEventsOptions {
   salts: SaltSource;
   limits: ApiLimits;
   metrics: ApiMetrics;
-  logger: Logger;
+  /** Sink failures come in storms (one per request during an outage): collapsed. */
+  warnings: WarningSummary;
+  /** `Retry-After` of a 503 (spread, and longer the longer the outage). */
+  retryAfterSeconds: () => number;
   now: () => number;
   /**
    * How an accepted batch is answered (the events are durable by then). POST /events answers
@@ -57,7 +61,8 @@ export function postEvents({
   salts,
   limits,
   metrics,
-  logger,
+  warnings,
+  retryAfterSeconds,
   now,
   respond = (c, answer) => c.json(answer, 202),
   clientIpOf,
@@ -88,7 +93,12 @@ export function postEvents({
     const ua = c.req.header('User-Agent');
     // Header size is bounded only by the server; the stored copy is bounded like any text field.
     const requestUa = ua === undefined ? null : ua.slice(0, limits.maxTextLength);
-    const salt = await saltOf(salts, saltDayOf(receivedAt, site.timezone, localDay), limits, logger, requestId);
+    const salt = await saltOf(salts, saltDayOf(receivedAt, site.timezone, localDay), {
+      limits,
+      warnings,
+      retryAfterSeconds,
+      requestId,
+    });
     const ip = c.get('clientIp');
     const facts: RequestFactsV2 = {
       site_id: site.siteId,
@@ -114,13 +124,18 @@ export function postEvents({
       limits.produceTimeoutMs,
       (err) => {
         // The send lost the race and failed later: the client already has its 503.
-        logger.warn({ err, request_id: requestId }, 'sink_send_failed_after_timeout');
+        warnings.warn(
+          'sink_send_failed_after_timeout',
+          { err, request_id: requestId },
+          'sink_send_failed_after_timeout',
+        );
       },
     );
     stopTimer({ outcome: sent.kind });
     if (sent.kind !== 'ok') {
       metrics.eventsRejected.inc({ reason: 'sink_unavailable' }, events.length);
-      logger.warn(
+      warnings.warn(
+        `sink_unavailable:${sent.kind}`,
         {
           request_id: requestId,
           site_id: site.siteId,
@@ -130,12 +145,15 @@ export function postEvents({
         },
         'sink_unavailable',
       );
+      const busy = sent.kind === 'error' && sent.error instanceof SinkBusyError;
       const message =
         sent.kind === 'timeout'
           ? `the event store did not acknowledge within ${limits.produceTimeoutMs} ms; the events may or may not be stored, resending them with the same event_id is safe`
-          : 'the event store is unavailable; nothing was accepted, retry later';
-      throw new ApiError(503, 'sink_unavailable', message, {
-        headers: { 'Retry-After': String(limits.retryAfterSeconds) },
+          : busy
+            ? `${(sent.error as Error).message}; nothing was accepted, retry later`
+            : 'the event store is unavailable; nothing was accepted, retry later';
+      throw new ApiError(503, busy ? 'sink_busy' : 'sink_unavailable', message, {
+        headers: { 'Retry-After': String(retryAfterSeconds()) },
       });
     }
     metrics.eventsAccepted.inc(events.length);
@@ -182,16 +200,20 @@ function withVisitorHashes(
 async function saltOf(
   salts: SaltSource,
   day: string,
-  limits: ApiLimits,
-  logger: Logger,
-  requestId: string,
+  o: {
+    limits: ApiLimits;
+    warnings: WarningSummary;
+    retryAfterSeconds: () => number;
+    requestId: string;
+  },
 ): Promise<string> {
   const cached = salts.saltFor(day);
   if (typeof cached === 'string') return cached;
-  const loaded = await withDeadline(() => cached, limits.resolveTimeoutMs);
+  const loaded = await withDeadline(() => cached, o.limits.resolveTimeoutMs);
   if (loaded.kind === 'ok') return loaded.value;
-  logger.warn(
-    { request_id: requestId, day, err: loaded.kind === 'error' ? loaded.error : undefined },
+  o.warnings.warn(
+    'visitor_salt_unavailable',
+    { request_id: o.requestId, day, err: loaded.kind === 'error' ? loaded.error : undefined },
     'visitor_salt_unavailable',
   );
   throw new ApiError(
@@ -199,7 +221,7 @@ async function saltOf(
     'salt_unavailable',
     'the visitor salt store is unavailable; nothing was accepted, retry later',
     {
-      headers: { 'Retry-After': String(limits.retryAfterSeconds) },
+      headers: { 'Retry-After': String(o.retryAfterSeconds()) },
     },
   );
 }

@@ -4,26 +4,53 @@ import { TEST_KEY, testDeps } from '../../test/support/api-doubles.js';
 
 describe('ops routes', () => {
   it('/healthz answers while the process lives', async () => {
-    const app = createApp(testDeps({ isReady: async () => false }));
+    const app = createApp(testDeps({ readiness: async () => ({ ready: false, dependencies: {} }) }));
     const res = await app.request('/healthz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  const kafkaDown = { ok: false, detail: 'probe failed: connect ECONNREFUSED' };
+  const postgresDown = { ok: false, detail: 'unreachable; serving 3 known keys from the cache' };
   it.each([
-    ['ready', async () => true, 200, { status: 'ready' }],
-    ['not ready', async () => false, 503, { status: 'not_ready', reason: 'check returned false' }],
+    [
+      'ready',
+      async () => ({ ready: true, dependencies: { kafka: { ok: true, detail: 'sends acknowledged' } } }),
+      200,
+      { status: 'ready', dependencies: { kafka: { ok: true, detail: 'sends acknowledged' } } },
+    ],
+    [
+      'ready with Postgres down (known keys are served from the cache)',
+      async () => ({ ready: true, dependencies: { kafka: { ok: true, detail: 'ok' }, postgres: postgresDown } }),
+      200,
+      { status: 'ready', dependencies: { kafka: { ok: true, detail: 'ok' }, postgres: postgresDown } },
+    ],
+    [
+      'not ready, naming the dependency',
+      async () => ({ ready: false, dependencies: { kafka: kafkaDown, postgres: { ok: true, detail: 'ok' } } }),
+      503,
+      {
+        status: 'not_ready',
+        reason: 'kafka: probe failed: connect ECONNREFUSED',
+        dependencies: { kafka: kafkaDown, postgres: { ok: true, detail: 'ok' } },
+      },
+    ],
     [
       'failing',
       async () => {
         throw new Error('kafka down');
       },
       503,
-      { status: 'not_ready', reason: 'check failed' },
+      { status: 'not_ready', reason: 'readiness check failed' },
     ],
-    ['hanging', () => new Promise<boolean>(() => undefined), 503, { status: 'not_ready', reason: 'check timed out' }],
-  ])('/readyz when the check is %s', async (_name, isReady, status, body) => {
-    const app = createApp(testDeps({ isReady, limits: { produceTimeoutMs: 30 } }));
+    [
+      'hanging',
+      () => new Promise<never>(() => undefined),
+      503,
+      { status: 'not_ready', reason: 'readiness check timed out' },
+    ],
+  ])('/readyz when the check is %s', async (_name, readiness, status, body) => {
+    const app = createApp(testDeps({ readiness, limits: { produceTimeoutMs: 30 } }));
     const res = await app.request('/readyz');
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual(body);

@@ -13,8 +13,8 @@ export interface WriteKeyOptions {
   sites: SiteResolver;
   /** A lookup slower than this answers 503 rather than holding the request. */
   timeoutMs?: number;
-  /** `Retry-After` seconds when the lookup failed. */
-  retryAfterSeconds?: number;
+  /** `Retry-After` seconds when the lookup failed (a function: a spread value per answer). */
+  retryAfterSeconds?: number | (() => number);
   /**
    * Where the key is. Default: `X-Write-Key`, then `?key=`. Other wire formats name it
    * elsewhere (Segment: `Authorization: Basic`, PostHog: the body's `api_key`).
@@ -54,7 +54,9 @@ export function writeKey({
     const found = await withDeadline(() => sites.resolve(key), timeoutMs);
     if (found.kind !== 'ok') {
       throw new ApiError(503, 'sites_unavailable', 'the write key could not be checked right now, retry later', {
-        headers: { 'Retry-After': String(retryAfterSeconds) },
+        headers: {
+          'Retry-After': String(typeof retryAfterSeconds === 'function' ? retryAfterSeconds() : retryAfterSeconds),
+        },
         cause: found.kind === 'error' ? found.error : undefined,
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_EVENT_TYPE } from '../../event-schema.js';
+import { CUSTOM_EVENT_TYPE } from '../../event-rules.js';
 import { eventNameToType } from './event-type.js';
 
 describe('eventNameToType', () => {

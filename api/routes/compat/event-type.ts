@@ -15,7 +15,7 @@
  * The result is cut to 64 characters.
  */
 
-import { IDENTIFY_TYPE, KNOWN_EVENT_TYPES } from '../../event-schema.js';
+import { IDENTIFY_TYPE, KNOWN_EVENT_TYPES } from '../../event-rules.js';
 
 /** Types with a meaning of their own in the marts: a client's event name never becomes one. */
 export const RESERVED_TYPES: ReadonlySet<string> = new Set([...KNOWN_EVENT_TYPES, IDENTIFY_TYPE]);

@@ -10,6 +10,7 @@
  */
 import { isIP } from 'node:net';
 import type { Context } from 'hono';
+import type { Logger } from 'pino';
 import type { ApiEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { type EventsAnswer, type PostEventsOptions, postEvents } from '../events.js';
@@ -17,6 +18,8 @@ import type { MappedBatch } from './mapped-batch.js';
 
 /** What {@link createCompatIngest} needs: the POST /events options, and a name for logs. */
 export interface CompatIngestOptions extends Omit<PostEventsOptions, 'respond' | 'clientIpOf'> {
+  /** For the `compat_events_rejected` line. */
+  logger: Logger;
   /** The wire format, in log lines: `segment`, `posthog`. */
   source: string;
   /**
@@ -84,7 +87,6 @@ export function createCompatIngest(options: CompatIngestOptions) {
     const handler = postEvents({
       ...postOptions,
       metrics,
-      logger,
       ...(trustProxy ? { clientIpOf } : {}),
       respond(ctx, answer) {
         const rejected = inClientTerms(answer.rejected);

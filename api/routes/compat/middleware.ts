@@ -30,6 +30,8 @@ export interface CompatRouteDeps {
   perIp: TokenBuckets;
   perSite: TokenBuckets;
   trustProxy: boolean;
+  /** POST /events' refusal before the body while the sink is down or full (empty: none). */
+  sinkGate: MiddlewareHandler<ApiEnv>[];
   ingest: Omit<CompatIngestOptions, 'source' | 'trustProxy'>;
 }
 
@@ -72,11 +74,11 @@ export function preflight(): MiddlewareHandler<ApiEnv> {
 export function siteChain(deps: CompatRouteDeps, key: KeySource, readBody: boolean): MiddlewareHandler<ApiEnv> {
   const { limits } = deps;
   return every(
-    ...(readBody ? [jsonBody({ maxBytes: limits.maxBodyBytes })] : []),
+    ...(readBody ? [...deps.sinkGate, jsonBody({ maxBytes: limits.maxBodyBytes })] : []),
     writeKey({
       sites: deps.sites,
       timeoutMs: limits.resolveTimeoutMs,
-      retryAfterSeconds: limits.retryAfterSeconds,
+      retryAfterSeconds: deps.ingest.retryAfterSeconds,
       ...key,
     }),
     cors({ allowHeaders: ALLOW_HEADERS }),

@@ -3,7 +3,7 @@
  * posthog-node and PostHog's capture API send it) → one event in the POST /events form.
  * Pure. The table in api/README.md ("PostHog: how an event maps") is this file in prose.
  */
-import { IDENTIFY_TYPE } from '../../event-schema.js';
+import { IDENTIFY_TYPE } from '../../event-rules.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
 import { addUnmappedFields, idAt, isObject, objectAt, stringAt, without } from '../compat/fields.js';

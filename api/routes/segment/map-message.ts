@@ -6,7 +6,7 @@
  * The mapping only translates; limits, ids, times and text are checked afterwards by the
  * same validation as every other event, so a Segment event can never get in with less.
  */
-import { IDENTIFY_TYPE } from '../../event-schema.js';
+import { IDENTIFY_TYPE } from '../../event-rules.js';
 import { type Campaign, withCampaign } from '../compat/campaign.js';
 import { eventIdFromMessageId } from '../compat/event-id.js';
 import { eventNameToType } from '../compat/event-type.js';
