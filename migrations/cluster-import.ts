@@ -16,6 +16,7 @@
  * end from the events of the days it covers (the views' own queries, over the whole cluster).
  * Nothing may write the cluster meanwhile: its consumers and ETL start after the import.
  */
+import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import type { ClusterLayout } from '../lib/clickhouse-layout.js';
 import type { EveryShard } from '../lib/clickhouse-shards.js';
@@ -48,8 +49,18 @@ const TWIN = '_import';
 /** Days the speed layer keeps (its TTL) and the public views read. */
 const SPEED_DAYS = 8;
 
-async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+async function rows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+  settings: ClickHouseSettings = {},
+): Promise<T[]> {
+  const result = await client.query({
+    query,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: settings,
+  });
   return result.json<T>();
 }
 
@@ -80,6 +91,10 @@ async function fingerprints(client: ClickHouseClient, t: Compared, partition?: s
      FROM ${t.table}${t.final ? ' FINAL' : ''} ${partition === undefined ? '' : 'WHERE _partition_id = {partition:String}'}
      GROUP BY fingerprint_partition`,
     partition === undefined ? {} : { partition },
+    // FINAL folds a key's rows within each partition only, as merges do: by default it folds
+    // them across partitions too, so a retry moved past midnight would count in one partition
+    // when all are read and in both when one is
+    { do_not_merge_across_partitions_select_final: 1 },
   );
   return new Map(found.map((f) => [f.fingerprint_partition, f.fingerprint]));
 }

@@ -8,7 +8,9 @@
  * twice — every mart and view answers the same, a rebuild on the cluster gives the same
  * marts, and a third run copies nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
 import type { BuildOptions } from '../etl/build-options.js';
@@ -80,6 +82,31 @@ function runImport(): string {
   return run.stderr;
 }
 
+/**
+ * The import while the old install still takes events: today's traffic keeps arriving on the
+ * old server until the import exits (its partition changes while it is copied).
+ */
+async function runImportWhileWriting(): Promise<string> {
+  let done = false;
+  const run = promisify(execFile)(
+    process.execPath,
+    ['bin/clickstream.js', 'cluster-import', '--from', inject('clickhouseUrl')],
+    {
+      env: { ...process.env, ...inject('clusterEnv'), CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'warn' },
+      timeout: 170_000,
+    },
+  ).finally(() => {
+    done = true;
+  });
+  for (let batch = 0; !done; batch++) {
+    await insertEvents(source, today(1_000 + batch * 5, 5));
+    await sleep(50);
+  }
+  const { stderr } = await run;
+  importRuns.push(stderr);
+  return stderr;
+}
+
 const copied = (output: string) => Number(/(\d+) partitions copied/.exec(output)?.[1] ?? Number.NaN);
 
 async function rowsOf(clickhouse: ClickHouseClient, table: string): Promise<unknown[][]> {
@@ -112,7 +139,7 @@ beforeAll(async () => {
     'ctr_daily',
   ]);
   await source.command({ query: `ALTER TABLE events DROP PARTITION '${EXPIRED}'` });
-  runImport();
+  await runImportWhileWriting();
   // the old install keeps running: a late event into an old day, more of today's traffic,
   // and its ETL rebuilds that day
   await insertEvents(source, [
@@ -149,6 +176,9 @@ describe('single server → cluster (clickstream cluster-import)', () => {
     expect(second).toBeGreaterThan(0);
     expect(second).toBeLessThan(first!);
     expect(importRuns[1]).toMatch(/[1-9]\d* unchanged/);
+    // the first ran while today's events kept arriving: that partition is left for the next
+    expect(importRuns[0]).toMatch(/events \d+: changed on the old server while copied/);
+    expect(importRuns[1]).not.toMatch(/changed on the old server/);
   });
 
   it('the cluster holds exactly the old server’s events, each on the shard its event_id names', async () => {
