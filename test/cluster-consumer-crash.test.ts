@@ -9,7 +9,9 @@ import { clusterClickHouse, clusterConfig } from './cluster-helpers.js';
 import { isolatedPipelineEnv, queryRows, uniqueName } from './helpers.js';
 import { runCrashScenario } from './support/consumer-crash.js';
 
-const EVENTS = Number(process.env.CLUSTER_CRASH_TEST_EVENTS ?? 30_000);
+// Enough that every kill lands mid-flow: with many events per record the consumer loads
+// ~25k events between a restart and the kill that follows it.
+const EVENTS = Number(process.env.CLUSTER_CRASH_TEST_EVENTS ?? 150_000);
 const KILLS = 3;
 
 describe('consumer on the cluster under kill -9', () => {
@@ -32,7 +34,7 @@ describe('consumer on the cluster under kill -9', () => {
       clickhouse,
       site,
       events: EVENTS,
-      duplicates: 1_000,
+      duplicates: 3_000,
       kills: KILLS,
       label: 'cluster crash test',
     });
