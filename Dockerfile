@@ -35,8 +35,9 @@ COPY api ./api
 COPY consumer ./consumer
 COPY etl ./etl
 COPY migrations ./migrations
-# cli/ registers every command at start, bench and generate included.
+# cli/ registers every command at start, bench, generate and chaos included.
 COPY bench ./bench
+COPY chaos ./chaos
 COPY dashboards ./dashboards
 # cli/ imports local/ (endpoint resolution); with CLICKHOUSE_URL, DATABASE_URL and
 # KAFKA_BROKERS set it never starts an embedded service.

@@ -8,12 +8,12 @@
  *
  * against the configured ClickHouse (CLICKHOUSE_URL, or the embedded one, running).
  */
-import { randomUUID } from 'node:crypto';
-import { EVENT_NATIVE_COLUMNS, EVENT_ROW_COLUMNS, type EventRow } from '../consumer/event-row.js';
+import { EVENT_NATIVE_COLUMNS, EVENT_ROW_COLUMNS } from '../consumer/event-row.js';
 import { insertRows } from '../consumer/insert-rows.js';
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
+import { row } from './event-rows.js';
 import { readProcess } from './process-stats.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
@@ -22,48 +22,6 @@ const serverPid = Number(process.env.CLICKHOUSE_PID ?? 0);
 const config = loadConfig();
 // the admin: this creates and drops a scratch table
 const clickhouse = createClickHouse(clickhouseTarget(config, resolveEndpoints(config), config.clickhouse.admin));
-
-function row(i: number): EventRow {
-  const now = Date.now();
-  return {
-    event_id: randomUUID(),
-    site_id: `site-${i % 5}`,
-    type: i % 11 === 0 ? 'click' : 'impression',
-    session_id: `s-${i % 5000}`,
-    user_id: '',
-    anonymous_id: '',
-    visitor_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
-    ts: now,
-    site_date: new Date(now).toISOString().slice(0, 10),
-    received_at: now,
-    url: `https://shop.example/catalog/${i % 300}?utm_source=google&utm_medium=cpc`,
-    host: 'shop.example',
-    path: `/catalog/${i % 300}`,
-    query: 'utm_source=google&utm_medium=cpc',
-    referrer: 'https://www.google.com/',
-    referrer_domain: 'google.com',
-    channel: 'paid',
-    utm_source: 'google',
-    utm_medium: 'cpc',
-    utm_campaign: 'winter',
-    utm_term: '',
-    utm_content: '',
-    click_id_type: '',
-    click_id: '',
-    element_id: `#card-${i % 40}`,
-    event_title: 'Product card',
-    x: i % 1280,
-    y: i % 900,
-    browser: 'Chrome',
-    browser_version: '120',
-    os: 'Windows',
-    device_type: 'desktop',
-    is_bot: false,
-    properties: { plan: 'pro' },
-    kafka_partition: i % 4,
-    kafka_offset: String(i),
-  };
-}
 
 const data = Array.from({ length: rows }, (_, i) => row(i));
 /** The JSON formats need ClickHouse's text form of a DateTime64. */

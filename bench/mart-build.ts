@@ -5,8 +5,15 @@
  * ClickHouse (INSERT ... SELECT FROM numbers) under a site id of their own. With a zone
  * (e.g. Europe/Moscow) the site is registered in that zone, a third of the visitors carry
  * an anonymous id and half of those an identify event: what stitching and zones cost.
+ *
+ * On a cluster (LOCAL_CLICKHOUSE_SHARDS=2 npx clickstream services up, then the same command
+ * with LOCAL_CLICKHOUSE_SHARDS=2) the events go in through the Distributed table, the builds
+ * swap every shard's partitions, the CPU is summed over the nodes, and the rows per shard are
+ * printed: the same arguments on a single server and on the cluster build the same events.
  */
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { clickhouseLayout } from '../lib/clickhouse-layout.js';
+import { createEveryShard } from '../lib/clickhouse-shards.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
 import { createPgPool } from '../lib/postgres.js';
@@ -35,10 +42,10 @@ const count = Number(process.argv[2] ?? 100_000);
 const day = process.argv[3] ?? '2021-01-15';
 const config = loadConfig();
 const endpoints = resolveEndpoints(config);
-const clickhouse = createClickHouse(
-  clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
-  ETL_CLICKHOUSE_SETTINGS,
-);
+const target = clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs });
+const clickhouse = createClickHouse(target, ETL_CLICKHOUSE_SETTINGS);
+const layout = clickhouseLayout(config);
+const shards = createEveryShard(layout, clickhouse, target, endpoints.clickhouseUrls);
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 12);
 const site = `bench_${Date.now().toString(36)}`;
 const zone = process.argv[5];
@@ -67,12 +74,15 @@ await clickhouse.command({
   clickhouse_settings: { wait_end_of_query: 1 },
 });
 if (zone) {
-  await clickhouse.command({
-    query: `ALTER TABLE events UPDATE anonymous_id = concat('a', substring(visitor_id, 2))
+  // a mutation goes to each shard's own table (a Distributed table takes none)
+  await shards.run(
+    (on) => `ALTER TABLE ${shards.local('events')}${on} UPDATE anonymous_id = concat('a', substring(visitor_id, 2))
             WHERE site_id = {site:String} AND toUInt64OrZero(substring(visitor_id, 2)) % 3 = 0`,
-    query_params: { site },
-    clickhouse_settings: { wait_end_of_query: 1, mutations_sync: '2' },
-  });
+    {
+      params: { site },
+      settings: { mutations_sync: '2' },
+    },
+  );
   await clickhouse.command({
     query: `INSERT INTO events (event_id, site_id, type, user_id, anonymous_id, visitor_id, ts, received_at)
       SELECT generateUUIDv4(), {site:String}, 'identify', concat('user', toString(v)), concat('a', toString(v)),
@@ -87,11 +97,27 @@ const options = { ...buildOptionsFromConfig(config), funnels: parseFunnels(BENCH
 const from = new Date(`${day}T00:00:00Z`);
 // Wall time on a shared machine swings 2x with other load; the embedded ClickHouse's own
 // CPU time per build (builds one at a time) is what compares across runs.
-const clickhousePid = (await servicesStatus(config)).find((s) => s.name === 'clickhouse' && s.mode === 'embedded')?.pid;
+// (every embedded node's, on the embedded cluster)
+const clickhousePids = (await servicesStatus(config)).flatMap((s) =>
+  s.name.startsWith('clickhouse') && s.mode === 'embedded' && s.pid ? [s.pid] : [],
+);
 const serverCpu = () =>
-  clickhousePid === undefined
+  clickhousePids.length === 0
     ? Number.NaN
-    : (readProcess({ name: 'clickhouse', pid: clickhousePid, tree: true })?.cpuSeconds ?? Number.NaN);
+    : clickhousePids.reduce(
+        (sum, pid) => sum + (readProcess({ name: 'clickhouse', pid, tree: true })?.cpuSeconds ?? Number.NaN),
+        0,
+      );
+if (layout.kind !== 'single') {
+  const perShard = await clickhouse.query({
+    query:
+      'SELECT _shard_num AS shard, count() AS rows FROM events WHERE site_id = {site:String} GROUP BY shard ORDER BY shard',
+    query_params: { site },
+    format: 'JSONEachRow',
+  });
+  const counts = (await perShard.json<{ shard: number; rows: string }>()).map((r) => `shard ${r.shard}: ${r.rows}`);
+  process.stdout.write(`${layout.kind} ${layout.cluster}, events per shard: ${counts.join(', ')}\n`);
+}
 for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   const started = Date.now();
   const cpuStart = serverCpu();
@@ -99,6 +125,7 @@ for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   const cpu: string[] = [];
   const results = await buildMarts({
     clickhouse,
+    shards,
     pgPool,
     options,
     from,
@@ -117,4 +144,5 @@ for (const concurrency of (process.argv[4] ?? '1,3').split(',').map(Number)) {
   );
 }
 await pgPool.end();
+await shards.close();
 await clickhouse.close();

@@ -18,6 +18,9 @@ import { applySchema } from '../migrations/apply.js';
 import { type RoleProcess, startRoleProcess } from './role-process.js';
 import type { SiteTarget } from './traffic.js';
 
+/** The services a bench stack runs (one ClickHouse server, never the embedded cluster). */
+type StackService = Extract<ServiceName, 'clickhouse' | 'postgres' | 'kafka'>;
+
 export interface BenchSite extends SiteTarget {
   siteId: string;
 }
@@ -30,11 +33,11 @@ export interface BenchStack {
   apiUrl: string;
   sites: BenchSite[];
   /** Pids of the embedded services, from `<dataDir>/services.json` (kept current by restartService). */
-  servicePids: Record<ServiceName, number>;
+  servicePids: Record<StackService, number>;
   /** Pids of the api and consumer processes (kept current by startRole). */
   rolePids: Record<'api' | 'consumer', number>;
   /** Starts a service again after it died or was killed (same data and port); resolves once it is ready. */
-  restartService(name: ServiceName): Promise<void>;
+  restartService(name: StackService): Promise<void>;
   /** Starts another process of a role (after one was killed); `stopRoles` stops it too. */
   startRole(role: 'api' | 'consumer'): Promise<RoleProcess>;
   stopRoles(): Promise<void>;

@@ -2,7 +2,9 @@
  * What every command needs first: the config (from env and .env), where the services are,
  * and a logger.
  */
+import { MAX_LOCAL_SHARDS } from '../lib/clickhouse-layout.js';
 import { type Config, loadConfig } from '../lib/config.js';
+import { UsageError } from './command.js';
 import { type Endpoints, resolveEndpoints } from '../lib/endpoints.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 
@@ -13,9 +15,12 @@ export interface Context {
   logger: Logger;
 }
 
-/** Loads .env (once; real env vars win over it), parses the config, resolves the endpoints, makes a logger. */
-export function loadContext(service: string): Context {
-  const config = loadConfig();
+/**
+ * Loads .env (once; real env vars win over it), parses the config, resolves the endpoints,
+ * makes a logger. `overrides` win over both: variables a command's flags set.
+ */
+export function loadContext(service: string, overrides: Record<string, string> = {}): Context {
+  const config = loadConfig(overrides);
   return { config, endpoints: resolveEndpoints(config), logger: createLogger(config.logLevel, service) };
 }
 
@@ -35,4 +40,13 @@ export function wantsStackTraces(): boolean {
 /** For human-facing progress lines (start, services): plain text on stderr. */
 export function say(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/** The variable `--shards N` stands for (start, services): how many embedded ClickHouse shards. */
+export function shardsOverride(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LOCAL_SHARDS)
+    throw new UsageError(`--shards takes a whole number from 1 to ${MAX_LOCAL_SHARDS}; got "${String(value)}"`);
+  return { LOCAL_CLICKHOUSE_SHARDS: String(n) };
 }

@@ -7,6 +7,7 @@ import { type Command, UsageError } from './command.js';
 import { wantsStackTraces } from './context.js';
 import { apiCommand } from './commands/api.js';
 import { backfillCommand } from './commands/backfill.js';
+import { clusterImportCommand } from './commands/cluster-import.js';
 import { benchCommand } from './commands/bench.js';
 import { chaosCommand } from './commands/chaos.js';
 import { consumerCommand } from './commands/consumer.js';
@@ -29,6 +30,7 @@ const commands: Command[] = [
   consumerCommand,
   etlCommand,
   backfillCommand,
+  clusterImportCommand,
   dlqCommand,
   eraseCommand,
   generateCommand,

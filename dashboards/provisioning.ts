@@ -122,7 +122,8 @@ export function provisioningFiles(target: ProvisioningTarget): Record<string, st
 export const DOCKER_TARGET: ProvisioningTarget = {
   purpose: 'the Docker stack (docker-compose.yml mounts this folder)',
   clickhouse: {
-    host: 'clickhouse',
+    // Grafana's env (docker-compose.yml): `clickhouse`, or the cluster profile's first node
+    host: '$CLICKHOUSE_HOST',
     port: 8123,
     protocol: 'http',
     secure: false,

@@ -9,13 +9,20 @@
  *     (then the same for the tables a mart derives from its staging rows, e.g. the hourly
  *     visitor states of the sessions),
  *     which ClickHouse applies atomically: readers see the old day or the new day, never
- *     a half-built one, and a rerun replaces instead of adding (no double counts).
- *     A day with no rows is dropped instead (ClickHouse refuses to REPLACE from an empty
- *     partition);
+ *     a half-built one, and a rerun replaces instead of adding (no double counts). A day
+ *     with no rows empties the mart's day (allow_replace_partition_from_empty_source);
  *  4. record the run in `etl_runs`, ok or failed (a failure is rethrown, for retries).
+ *
+ * In cluster mode the mart's SQL reads the whole cluster through the Distributed `events`
+ * and its INSERT goes through the Distributed staging table, which puts each row on the
+ * shard its sharding key names (the same shard as that row's previous build). The drop and
+ * the swap then run on every shard's local tables (lib/clickhouse-shards.ts): each shard
+ * swaps its share atomically. Between the shards' swaps (milliseconds) a reader may see one
+ * shard's new rows with another's old ones; no row is ever in both.
  */
 import type pg from 'pg';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
+import { type EveryShard, singleServer } from '../lib/clickhouse-shards.js';
 import type { Logger } from '../lib/logger.js';
 import { withBuildLock } from './advisory-lock.js';
 import type { BuildOptions } from './build-options.js';
@@ -27,6 +34,8 @@ import { loadSiteZones, zonesInUse } from './site-zones.js';
 
 export interface BuildDeps {
   clickhouse: ClickHouseClient;
+  /** Where partition drops and swaps go; default: the one server `clickhouse` is. */
+  shards?: EveryShard;
   pgPool: pg.Pool;
   options: BuildOptions;
   logger?: Logger;
@@ -43,10 +52,10 @@ export interface PartitionResult {
 const SYNC = { wait_end_of_query: 1 } as const;
 
 async function stagedRows(clickhouse: ClickHouseClient, staging: string, day: Day): Promise<number> {
+  // through the Distributed staging table in cluster mode: every shard's share
   const result = await clickhouse.query({
-    query: `SELECT toUInt64(sum(rows)) AS rows FROM system.parts
-            WHERE database = currentDatabase() AND table = {table:String} AND partition_id = {partition:String} AND active`,
-    query_params: { table: staging, partition: day.replaceAll('-', '') },
+    query: `SELECT count() AS rows FROM ${staging} WHERE _partition_id = {partition:String}`,
+    query_params: { partition: day.replaceAll('-', '') },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ rows: string }>();
@@ -66,37 +75,40 @@ export function speedCutoff(now: Date): Date {
   return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
 }
 
-async function replaceDay(clickhouse: ClickHouseClient, m: Mart, day: Day, context: BuildContext): Promise<number> {
+async function replaceDay(
+  clickhouse: ClickHouseClient,
+  shards: EveryShard,
+  m: Mart,
+  day: Day,
+  context: BuildContext,
+): Promise<number> {
   // the mart's table first, then the tables derived from its staging rows in the same build
   const tables = [{ table: m.table, staging: m.staging }, ...m.derived];
-  for (const { staging } of tables) {
-    await clickhouse.command({
-      query: `ALTER TABLE ${staging} DROP PARTITION {day:Date}`,
-      query_params: { day },
-      clickhouse_settings: SYNC,
-    });
-  }
+  const dropStaging = async () => {
+    for (const t of tables) {
+      await shards.run((on) => `ALTER TABLE ${shards.local(t.staging)}${on} DROP PARTITION {day:Date}`, {
+        params: { day },
+      });
+    }
+  };
+  await dropStaging();
   for (const statement of m.statements(context)) {
     await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
   }
   let martRows = 0;
-  for (const [i, { table, staging }] of tables.entries()) {
-    const rows = await stagedRows(clickhouse, staging, day);
+  for (const [i, t] of tables.entries()) {
+    const staging = shards.local(t.staging);
+    await shards.syncReplicas(staging);
+    const rows = await stagedRows(clickhouse, t.staging, day);
     if (i === 0) martRows = rows;
-    const swap =
-      rows > 0
-        ? `ALTER TABLE ${table} REPLACE PARTITION {day:Date} FROM ${staging}`
-        : `ALTER TABLE ${table} DROP PARTITION {day:Date}`;
-    await clickhouse.command({ query: swap, query_params: { day }, clickhouse_settings: SYNC });
-  }
-  // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
-  for (const { staging } of tables) {
-    await clickhouse.command({
-      query: `ALTER TABLE ${staging} DROP PARTITION {day:Date}`,
-      query_params: { day },
-      clickhouse_settings: SYNC,
+    await shards.run((on) => `ALTER TABLE ${shards.local(t.table)}${on} REPLACE PARTITION {day:Date} FROM ${staging}`, {
+      params: { day },
+      // an empty build empties the day (a day whose events were all erased or were bots)
+      settings: { allow_replace_partition_from_empty_source: 1 },
     });
   }
+  // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
+  await dropStaging();
   return martRows;
 }
 
@@ -118,7 +130,7 @@ export async function buildPartition(
       const zones = await loadSiteZones(deps.pgPool);
       window = unitWindow(m.unit, day, m.daysBefore(deps.options), zonesInUse(zones));
       const context = { window, options: deps.options, zones, cutoff: speedCutoff(new Date()) };
-      return replaceDay(deps.clickhouse, m, day, context);
+      return replaceDay(deps.clickhouse, deps.shards ?? singleServer(deps.clickhouse), m, day, context);
     });
     const finishedAt = new Date();
     await recordRun(deps.clickhouse, {

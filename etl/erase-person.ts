@@ -17,6 +17,7 @@
  * ClickHouse (the Kafka topics events.raw and events.dlq) age out with the topics' retention.
  */
 import type { ClickHouseClient } from '../lib/clickhouse.js';
+import { singleServer } from '../lib/clickhouse-shards.js';
 import { buildMarts } from './build-marts.js';
 import type { BuildDeps } from './build-partition.js';
 import type { Day } from './day-window.js';
@@ -74,6 +75,7 @@ async function rows<T>(clickhouse: ClickHouseClient, query: string, params: Reco
 /** Finds the person's events, deletes them (unless `dryRun`) and rebuilds the marts that read them. */
 export async function erasePerson(deps: EraseDeps, ref: PersonRef, { dryRun = false } = {}): Promise<ErasureReport> {
   const { clickhouse } = deps;
+  const shards = deps.shards ?? singleServer(clickhouse);
   const step = deps.onStep ?? (() => {});
   const linked =
     'userId' in ref
@@ -104,12 +106,13 @@ export async function erasePerson(deps: EraseDeps, ref: PersonRef, { dryRun = fa
     for (const { partition, day } of found) {
       // A partition id from system data, spliced as a literal: ALTER takes no parameter there.
       if (!/^\d{8}$/.test(partition)) throw new Error(`unexpected partition id ${JSON.stringify(partition)}`);
-      await clickhouse.command({
-        query: `ALTER TABLE events DELETE IN PARTITION ID '${partition}' WHERE ${condition.where}`,
-        query_params: condition.params,
-        // Wait until the parts are rewritten: only then are the rows gone.
-        clickhouse_settings: { mutations_sync: '2' },
-      });
+      // on a cluster, each shard's own events (a Distributed table takes no mutation)
+      await shards.run(
+        (on) =>
+          `ALTER TABLE ${shards.local('events')}${on} DELETE IN PARTITION ID '${partition}' WHERE ${condition.where}`,
+        // Wait until the parts are rewritten (every replica's): only then are the rows gone.
+        { params: condition.params, settings: { mutations_sync: '2' } },
+      );
       step(`deleted the events of ${day}`);
     }
     const now = deps.now?.() ?? new Date();

@@ -4,14 +4,13 @@
  * (mart, day) lock keeps builds of one day apart.
  */
 import { Logger as WorkerLogger, run } from 'graphile-worker';
-import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import type { Logger } from '../lib/logger.js';
 import { createPgPool } from '../lib/postgres.js';
 import type { RoleDeps } from '../lib/role-server.js';
 import { buildOptionsFromConfig } from './build-options.js';
 import { etlCronItems } from './crontab.js';
 import { createTaskList } from './task-list.js';
-import { ETL_CLICKHOUSE_SETTINGS } from './clickhouse-settings.js';
+import { createBuildClickHouse } from './build-clickhouse.js';
 
 /** graphile-worker's log lines through our pino logger, with its scope as fields. */
 function workerLogger(logger: Logger): WorkerLogger {
@@ -30,10 +29,8 @@ function workerLogger(logger: Logger): WorkerLogger {
  */
 export async function startEtl({ config, endpoints, logger }: RoleDeps): Promise<{ stop(): Promise<void> }> {
   const options = buildOptionsFromConfig(config); // fails at start on a bad funnels file
-  const clickhouse = createClickHouse(
-    clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
-    ETL_CLICKHOUSE_SETTINGS,
-  );
+  const builds = createBuildClickHouse(config, endpoints);
+  const { clickhouse, shards } = builds;
   // graphile-worker's own connections + one per build holding its advisory lock
   const pgPool = createPgPool(
     endpoints.databaseUrl,
@@ -46,7 +43,7 @@ export async function startEtl({ config, endpoints, logger }: RoleDeps): Promise
       concurrency: config.etl.concurrency,
       noHandleSignals: true,
       logger: workerLogger(logger),
-      taskList: createTaskList({ clickhouse, pgPool, options, logger, maxAttempts: config.etl.maxAttempts }),
+      taskList: createTaskList({ clickhouse, shards, pgPool, options, logger, maxAttempts: config.etl.maxAttempts }),
       parsedCronItems: etlCronItems(config.etl),
     });
     logger.info(
@@ -61,7 +58,7 @@ export async function startEtl({ config, endpoints, logger }: RoleDeps): Promise
             await runner.stop();
           } finally {
             await pgPool.end().catch(() => {});
-            await clickhouse.close().catch(() => {});
+            await builds.close();
             logger.info('etl_stopped');
           }
         })();
@@ -70,7 +67,7 @@ export async function startEtl({ config, endpoints, logger }: RoleDeps): Promise
     };
   } catch (error) {
     await pgPool.end().catch(() => {});
-    await clickhouse.close().catch(() => {});
+    await builds.close();
     throw error;
   }
 }

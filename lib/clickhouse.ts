@@ -51,6 +51,15 @@ export function createClickHouse(target: ClickHouseTarget, settings: Record<stri
     clickhouse_settings: {
       // DateTime64 values cross the wire as 'YYYY-MM-DD hh:mm:ss.sss' in UTC both ways.
       date_time_input_format: 'best_effort',
+      // In cluster mode (no effect on one server): an insert into a Distributed table answers
+      // once every shard has stored its rows, so what is committed after it (Kafka offsets, a
+      // partition swap) never runs ahead of the data; the default queues them on disk and
+      // answers at once.
+      distributed_foreground_insert: 1,
+      // ClickHouse 26.7 runs `INSERT INTO <Distributed> SELECT … FROM <Distributed>` on each
+      // shard alone by default, so a distinct count would be summed per shard. Marts count
+      // distinct visitors over the whole cluster: the query runs where it was sent.
+      parallel_distributed_insert_select: '0',
       ...settings,
     },
   });

@@ -10,12 +10,15 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { clusterName, clusterSettingsProblem } from './clickhouse-layout.js';
 import { type ClickHouseLogin, clickhouseLogins, LOCAL_PASSWORDS } from './clickhouse-users.js';
 import {
   bool,
   brokerList,
   httpUrl,
+  httpUrlList,
   logLevel,
+  optionalIdentifier,
   optionalPositive,
   optionalString,
   password,
@@ -40,6 +43,9 @@ const envSchema = z.object({
     .default('clickstream'),
   LOCAL_CLICKHOUSE_HTTP_PORT: port(18123),
   LOCAL_CLICKHOUSE_TCP_PORT: port(19000),
+  CLICKHOUSE_CLUSTER: optionalIdentifier,
+  CLICKHOUSE_SHARD_URLS: httpUrlList,
+  LOCAL_CLICKHOUSE_SHARDS: positiveInt(1),
 
   DATABASE_URL: postgresUrl,
   LOCAL_POSTGRES_PORT: port(15432),
@@ -130,8 +136,15 @@ export interface Config {
     /** The passwords of the users in docker/clickhouse/users.xml; the embedded server gets them. */
     readonly userPasswords: { readonly admin: string; readonly writer: string; readonly reader: string };
     readonly database: string;
+    /** Node 1's ports; embedded node i (1-based) listens on these + i - 1. */
     readonly localHttpPort: number;
     readonly localTcpPort: number;
+    /** Cluster mode (lib/clickhouse-layout.ts): the cluster's name in remote_servers; undefined = one server. */
+    readonly cluster: string | undefined;
+    /** Embedded ClickHouse processes to start; 2 or more form a cluster of one replica per shard. */
+    readonly localShards: number;
+    /** One HTTP URL per shard of an external cluster, for work that must reach each shard directly. */
+    readonly shardUrls: readonly string[] | undefined;
     /** Raw events older than this many days expire (unset: kept forever). */
     readonly eventsRetentionDays: number | undefined;
     /** Expired raw events move to this volume instead of being deleted. */
@@ -264,6 +277,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
         'or neither (the roles connect as clickstream_writer with CLICKHOUSE_WRITER_PASSWORD)',
     );
   }
+  const clusterProblem = clusterSettingsProblem(e);
+  if (clusterProblem) throw new ConfigError(`Invalid configuration (see .env.example):\n  ${clusterProblem}`);
   const userPasswords = {
     admin: e.CLICKHOUSE_ADMIN_PASSWORD,
     writer: e.CLICKHOUSE_WRITER_PASSWORD,
@@ -285,6 +300,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       database: e.CLICKHOUSE_DATABASE,
       localHttpPort: e.LOCAL_CLICKHOUSE_HTTP_PORT,
       localTcpPort: e.LOCAL_CLICKHOUSE_TCP_PORT,
+      cluster: clusterName(e),
+      localShards: e.LOCAL_CLICKHOUSE_SHARDS,
+      shardUrls: e.CLICKHOUSE_SHARD_URLS,
       eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
       eventsColdVolume: e.EVENTS_COLD_VOLUME,
     },
@@ -368,10 +386,11 @@ function deepFreeze<T>(value: T): T {
 /**
  * The configuration of this process: loads `.env` from the working directory (variables
  * already in the environment win over it), then parses the environment. The one place the
- * program reads `process.env`; commands and scripts call it once, at start.
+ * program reads `process.env`; commands and scripts call it once, at start. `overrides` are
+ * a command's flags that stand for a variable (`start --shards 2`: LOCAL_CLICKHOUSE_SHARDS).
  * @throws ConfigError as {@link parseConfig}.
  */
-export function loadConfig(): Config {
+export function loadConfig(overrides: Record<string, string> = {}): Config {
   dotenv.config({ quiet: true });
-  return parseConfig(process.env);
+  return parseConfig({ ...process.env, ...overrides });
 }

@@ -4,9 +4,11 @@
  * DATABASE_URL, KAFKA_BROKERS) wins; otherwise the embedded one on its configured loopback
  * port (local/ starts those, at exactly these addresses).
  *
- * ClickHouse is a list of nodes so that a cluster can be named without changing what the
- * roles receive; with one server it has one entry, and single-node work (DDL, inserts
- * today) goes to the first.
+ * ClickHouse is a list of nodes: one entry for one server or an external cluster (reached
+ * through the node CLICKHOUSE_URL names; `ON CLUSTER` spreads DDL from there), one per
+ * process of the embedded cluster (LOCAL_CLICKHOUSE_SHARDS), which has no DDL worker, so
+ * the work that must reach every shard is sent to each of these. Queries and inserts go to
+ * the first: its Distributed tables reach the others.
  */
 import type { Config } from './config.js';
 
@@ -37,10 +39,26 @@ export function embeddedKafkaBroker(port: number): string {
   return `127.0.0.1:${port}`;
 }
 
+/** Node i (0-based) of the embedded cluster listens on the configured ports + i. */
+export function embeddedNodePorts(
+  config: Pick<Config, 'clickhouse'>,
+  index: number,
+): { httpPort: number; tcpPort: number } {
+  return { httpPort: config.clickhouse.localHttpPort + index, tcpPort: config.clickhouse.localTcpPort + index };
+}
+
+function clickhouseUrls(config: Config): readonly [string, ...string[]] {
+  if (config.clickhouse.externalUrl !== undefined) return [config.clickhouse.externalUrl];
+  const [first, ...rest] = Array.from({ length: config.clickhouse.localShards }, (_, i) =>
+    embeddedClickHouseUrl(embeddedNodePorts(config, i).httpPort),
+  );
+  return [first!, ...rest];
+}
+
 /** Where each service is, external or embedded, without starting or probing anything. */
 export function resolveEndpoints(config: Config): Endpoints {
   return {
-    clickhouseUrls: [config.clickhouse.externalUrl ?? embeddedClickHouseUrl(config.clickhouse.localHttpPort)],
+    clickhouseUrls: clickhouseUrls(config),
     databaseUrl: config.postgres.externalUrl ?? embeddedPostgresUrl(config.postgres.localPort),
     kafkaBrokers: [...(config.kafka.externalBrokers ?? [embeddedKafkaBroker(config.kafka.localPort)])],
   };

@@ -40,6 +40,20 @@ export const httpUrl = optionalString.refine(
   'expected an http(s) URL such as http://127.0.0.1:8123',
 );
 
+/** A comma-separated list of http(s) URLs, e.g. one per ClickHouse shard. */
+export const httpUrlList = optionalString
+  .refine(
+    (v) => v === undefined || v.split(',').every((u) => /^https?:\/\/[^/\s,]+/.test(u.trim())),
+    'expected a comma-separated list of http(s) URLs, such as http://ch-s1:8123,http://ch-s2:8123',
+  )
+  .transform((v) => (v === undefined ? undefined : v.split(',').map((u) => u.trim())));
+
+/** An optional plain identifier (a ClickHouse cluster or database name). */
+export const optionalIdentifier = optionalString.refine(
+  (v) => v === undefined || /^[A-Za-z_][A-Za-z0-9_]*$/.test(v),
+  'expected a plain identifier such as clickstream',
+);
+
 const POSTGRES_URL_HINT =
   'expected a postgres:// URL such as postgres://user:pass@127.0.0.1:5432/clickstream; ' +
   'in the user and password, @ : / # ? % must be percent-encoded (@ as %40, # as %23, ...), ' +

@@ -8,7 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isAlive, tailFile, waitFor } from './process-control.js';
 
-export type ServiceName = 'clickhouse' | 'postgres' | 'kafka';
+/** `clickhouse-shard<N>`: node N of the embedded cluster (LOCAL_CLICKHOUSE_SHARDS). */
+export type ServiceName = 'clickhouse' | `clickhouse-shard${number}` | 'postgres' | 'kafka';
+
+/** Whether a service is a ClickHouse server (one server, or a node of the embedded cluster). */
+export function isClickHouse(name: ServiceName): boolean {
+  return name === 'clickhouse' || name.startsWith('clickhouse-shard');
+}
 
 /** A recipe for one embedded service; each lives in its own file under local/. */
 export interface EmbeddedService {

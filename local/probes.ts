@@ -4,7 +4,7 @@
  */
 import { createKafka } from '../lib/kafka.js';
 import { postgresAnswers } from '../lib/postgres.js';
-import type { ServiceName } from './embedded-service.js';
+import { isClickHouse, type ServiceName } from './embedded-service.js';
 
 async function clickhouseAnswers(url: string): Promise<boolean> {
   const response = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2000) });
@@ -24,11 +24,10 @@ async function kafkaAnswers(brokers: string[]): Promise<boolean> {
 
 /** True when the service at `endpoint` answers a trivial request within ~2 s. */
 export function answers(name: ServiceName, endpoint: string): Promise<boolean> {
-  const probe =
-    name === 'clickhouse'
-      ? clickhouseAnswers(endpoint)
-      : name === 'postgres'
-        ? postgresAnswers(endpoint)
-        : kafkaAnswers(endpoint.split(','));
+  const probe = isClickHouse(name)
+    ? clickhouseAnswers(endpoint)
+    : name === 'postgres'
+      ? postgresAnswers(endpoint)
+      : kafkaAnswers(endpoint.split(','));
   return probe.catch(() => false);
 }

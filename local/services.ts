@@ -10,10 +10,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../lib/config.js';
-import { type Endpoints, resolveEndpoints } from '../lib/endpoints.js';
+import { CLICKHOUSE_USERS } from '../lib/clickhouse-users.js';
+import { type Endpoints, embeddedNodePorts, resolveEndpoints } from '../lib/endpoints.js';
 import { redactUrl } from '../lib/postgres.js';
 import { clickhouseService } from './clickhouse/service.js';
-import { type EmbeddedService, type ServiceName, type StartedService, startService } from './embedded-service.js';
+import {
+  type EmbeddedService,
+  isClickHouse,
+  type ServiceName,
+  type StartedService,
+  startService,
+} from './embedded-service.js';
 import { kafkaService } from './kafka/service.js';
 import { postgresService } from './postgres.js';
 import { isAlive, stopProcess } from './process-control.js';
@@ -31,8 +38,6 @@ export interface RunningServices {
   owned: ServiceName[];
   stop(): Promise<void>;
 }
-
-const ALL: ServiceName[] = ['clickhouse', 'postgres', 'kafka'];
 
 function stateFile(config: Config): string {
   return path.join(config.dataDir, 'services.json');
@@ -56,19 +61,38 @@ function updateState(config: Config, change: (state: State) => void): void {
   fs.renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * The embedded ClickHouse: one server, or LOCAL_CLICKHOUSE_SHARDS processes that form a
+ * cluster through the remote_servers of their config (each shard's port is that node's own
+ * TCP port, so each node knows which shard is itself). Nodes talk to each other as the admin.
+ */
+function clickhouseServices(config: Config): EmbeddedService[] {
+  const { localShards, cluster, userPasswords } = config.clickhouse;
+  const common = { dataDir: config.dataDir, passwords: userPasswords };
+  if (localShards === 1 || cluster === undefined) {
+    return [
+      clickhouseService({
+        ...common,
+        httpPort: config.clickhouse.localHttpPort,
+        tcpPort: config.clickhouse.localTcpPort,
+      }),
+    ];
+  }
+  const nodes = Array.from({ length: localShards }, (_, i) => embeddedNodePorts(config, i));
+  const remoteServers = {
+    [cluster]: {
+      shards: nodes.map((n) => ({ host: '127.0.0.1', port: n.tcpPort })),
+      user: CLICKHOUSE_USERS.admin,
+      password: userPasswords.admin,
+    },
+  };
+  return nodes.map((ports, i) => clickhouseService({ ...common, ...ports, remoteServers, node: i + 1 }));
+}
+
 /** The recipes for the services this config wants embedded (those with no external URL). */
 export function embeddedServices(config: Config): EmbeddedService[] {
   const services: EmbeddedService[] = [];
-  if (!config.clickhouse.externalUrl) {
-    services.push(
-      clickhouseService({
-        dataDir: config.dataDir,
-        httpPort: config.clickhouse.localHttpPort,
-        tcpPort: config.clickhouse.localTcpPort,
-        passwords: config.clickhouse.userPasswords,
-      }),
-    );
-  }
+  if (!config.clickhouse.externalUrl) services.push(...clickhouseServices(config));
   if (!config.postgres.externalUrl) {
     services.push(postgresService({ dataDir: config.dataDir, port: config.postgres.localPort }));
   }
@@ -133,21 +157,26 @@ export async function ensureServices(
   return { endpoints, owned, stop: () => stopServices(config, { only: owned, log }) };
 }
 
-/** Stops embedded services recorded in the state file (all, or `only` these), by pid. */
+/**
+ * Stops embedded services recorded in the state file (all of them, whatever the config says
+ * now, e.g. the nodes of an embedded cluster; or `only` these), by pid.
+ */
 export async function stopServices(
   config: Config,
-  { only = ALL, log }: { only?: ServiceName[]; log: (message: string) => void },
+  { only, log }: { only?: ServiceName[]; log: (message: string) => void },
 ): Promise<void> {
   const state = readState(config);
   const signals = new Map(embeddedServices(config).map((s) => [s.name, s.stopSignal]));
-  // Kafka first: it writes its shutdown to disk; the other two do not depend on order.
-  const order: ServiceName[] = ['kafka', 'clickhouse', 'postgres'];
+  // Kafka first: it writes its shutdown to disk; the others do not depend on order.
+  const recorded = Object.keys(state) as ServiceName[];
+  const order = [...recorded.filter((n) => n === 'kafka'), ...recorded.filter((n) => n !== 'kafka')];
   await Promise.all(
     order
-      .filter((name) => only.includes(name) && state[name])
+      .filter((name) => (only ?? recorded).includes(name) && state[name])
       .map(async (name) => {
         const entry = state[name]!;
-        const outcome = await stopProcess(entry.pid, { signal: signals.get(name) ?? 'SIGTERM', graceMs: 20_000 });
+        const signal = signals.get(name) ?? (name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+        const outcome = await stopProcess(entry.pid, { signal, graceMs: 20_000 });
         updateState(config, (s) => void delete s[name]);
         log(`${name}: ${outcome} (pid ${entry.pid})`);
       }),
@@ -168,17 +197,21 @@ export async function servicesStatus(config: Config): Promise<ServiceStatus[]> {
   const state = readState(config);
   const embedded = new Map(embeddedServices(config).map((s) => [s.name, s]));
   const endpoints = resolveEndpoints(config);
-  const endpoint: Record<ServiceName, string> = {
-    clickhouse: endpoints.clickhouseUrls[0],
-    postgres: endpoints.databaseUrl,
-    kafka: endpoints.kafkaBrokers.join(','),
-  };
+  const external: Array<[ServiceName, string]> = [
+    ...(config.clickhouse.externalUrl ? [['clickhouse', endpoints.clickhouseUrls[0]] as [ServiceName, string]] : []),
+    ...(config.postgres.externalUrl ? [['postgres', endpoints.databaseUrl] as [ServiceName, string]] : []),
+    ...(config.kafka.externalBrokers ? [['kafka', endpoints.kafkaBrokers.join(',')] as [ServiceName, string]] : []),
+  ];
+  const order = (name: ServiceName) => (isClickHouse(name) ? 0 : name === 'postgres' ? 1 : 2);
+  const names = [...embedded.keys(), ...external.map(([n]) => n)].sort((a, b) => order(a) - order(b));
+  const externalAt = new Map(external);
   return Promise.all(
-    ALL.map(async (name): Promise<ServiceStatus> => {
+    names.map(async (name): Promise<ServiceStatus> => {
       const service = embedded.get(name);
       if (!service) {
-        const ready = await answers(name, endpoint[name]);
-        return { name, mode: 'external', endpoint: redactUrl(endpoint[name]), running: ready, ready };
+        const at = externalAt.get(name)!;
+        const ready = await answers(name, at);
+        return { name, mode: 'external', endpoint: redactUrl(at), running: ready, ready };
       }
       const entry = state[name];
       const running = entry !== undefined && isAlive(entry.pid);

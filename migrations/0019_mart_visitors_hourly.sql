@@ -12,13 +12,12 @@ CREATE TABLE IF NOT EXISTS mart_visitors_hourly
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY day
-ORDER BY (site_id, hour)
-AS SELECT
-    site_id,
-    day,
-    toStartOfHour(started_at) AS hour,
-    uniqExactState(visitor_id) AS visitors
-FROM mart_sessions
-GROUP BY site_id, day, hour;
+ORDER BY (site_id, hour);
 
-CREATE TABLE IF NOT EXISTS mart_visitors_hourly_staging AS mart_visitors_hourly
+CREATE TABLE IF NOT EXISTS mart_visitors_hourly_staging AS mart_visitors_hourly;
+
+-- a rerun adds the same sets again, which merge into the same counts
+INSERT INTO mart_visitors_hourly (site_id, day, hour, visitors)
+SELECT site_id, day, toStartOfHour(started_at) AS hour, uniqExactState(visitor_id)
+FROM mart_sessions
+GROUP BY site_id, day, hour

@@ -7,6 +7,8 @@
  * bench and the test setup all run it.
  */
 import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
+import { clickhouseLayout } from '../lib/clickhouse-layout.js';
+import { createEveryShard } from '../lib/clickhouse-shards.js';
 import type { Config } from '../lib/config.js';
 import type { Endpoints } from '../lib/endpoints.js';
 import { createKafka, ensureTopics, pipelineTopics } from '../lib/kafka.js';
@@ -27,15 +29,24 @@ export async function applySchema(
   };
   const postgres = await connectPg(endpoints.databaseUrl);
   try {
-    const { applied } = await migrate({ clickhouse: target, postgres, log });
+    const layout = clickhouseLayout(config);
+    const { applied } = await migrate({
+      clickhouse: target,
+      postgres,
+      log,
+      layout,
+      nodeUrls: endpoints.clickhouseUrls,
+    });
     const clickhouse = createClickHouse(target);
+    const shards = createEveryShard(layout, clickhouse, target, endpoints.clickhouseUrls);
     try {
-      const retention = await applyEventsRetention(clickhouse, {
+      const retention = await applyEventsRetention(shards, {
         days: config.clickhouse.eventsRetentionDays,
         coldVolume: config.clickhouse.eventsColdVolume,
       });
       if (config.clickhouse.eventsRetentionDays !== undefined) log(`migrate: ${retention}`);
     } finally {
+      await shards.close();
       await clickhouse.close();
     }
     await ensureTopics(

@@ -10,7 +10,7 @@
  * production cluster (30 days hot), so `clickstream migrate` applies whatever is configured
  * and removes the TTL again when the setting is cleared.
  */
-import type { ClickHouseClient } from '../lib/clickhouse.js';
+import type { EveryShard } from '../lib/clickhouse-shards.js';
 
 export interface RetentionSettings {
   days: number | undefined;
@@ -30,28 +30,31 @@ export function retentionTtl({ days, coldVolume }: RetentionSettings): string | 
   return `toDateTime(ts) + INTERVAL ${days} DAY ${coldVolume ? `TO VOLUME '${coldVolume}'` : 'DELETE'}`;
 }
 
-/** Sets or removes the TTL of `table` (default `events`) to match the settings. */
+/**
+ * Sets or removes the TTL of `table` (default `events`) to match the settings; in cluster
+ * mode, of every shard's local table (a TTL belongs to the table that stores the rows).
+ */
 export async function applyEventsRetention(
-  clickhouse: ClickHouseClient,
+  shards: EveryShard,
   settings: RetentionSettings,
   table = 'events',
 ): Promise<string> {
   if (!IDENTIFIER.test(table)) throw new Error(`events retention: "${table}" is not a table name`);
   const ttl = retentionTtl(settings);
-  const result = await clickhouse.query({
+  const local = shards.local(table);
+  const result = await shards.clickhouse.query({
     query: 'SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
-    query_params: { table },
+    query_params: { table: local },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ create_table_query: string }>();
   const hasTtl = / TTL /.test(row?.create_table_query ?? '');
   if (ttl) {
-    await clickhouse.command({
-      query: `ALTER TABLE ${table} MODIFY TTL ${ttl}`,
-      clickhouse_settings: { materialize_ttl_after_modify: 0 },
+    await shards.run((on) => `ALTER TABLE ${local}${on} MODIFY TTL ${ttl}`, {
+      settings: { materialize_ttl_after_modify: 0 },
     });
     return `raw events kept ${settings.days} days, then ${settings.coldVolume ? `moved to volume ${settings.coldVolume}` : 'deleted'}`;
   }
-  if (hasTtl) await clickhouse.command({ query: `ALTER TABLE ${table} REMOVE TTL` });
+  if (hasTtl) await shards.run((on) => `ALTER TABLE ${local}${on} REMOVE TTL`);
   return 'raw events kept forever';
 }

@@ -21,7 +21,6 @@ import {
   renderVariableQuery,
   resolveVariables,
   type Dashboard,
-  type Panel,
 } from '../dashboards/panel-queries.js';
 import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
@@ -33,6 +32,7 @@ import { createPgPool } from '../lib/postgres.js';
 import { writeLocalProvisioning } from '../dashboards/local-provisioning.js';
 import { datasourceClient, readDatasources } from './grafana-datasource.js';
 import { testClickHouse, testConfig, uniqueName } from './helpers.js';
+import { checkColumns } from './support/panel-checks.js';
 
 const DAY = '2024-05-10';
 const FIXTURE_RANGE = { from: new Date('2024-05-09T00:00:00Z'), to: new Date('2024-05-12T00:00:00Z') };
@@ -93,53 +93,6 @@ async function run(
   const result = await grafana.query({ query: sql, format: 'JSON' });
   const { meta, data } = await result.json<Record<string, unknown>>();
   return { meta: meta ?? [], data };
-}
-
-const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
-const TIME = /^(Nullable\()?(DateTime|Date)/;
-const TEXT = /^(Nullable\()?(LowCardinality\()?(String|Enum)/;
-
-/** The columns each panel type needs. */
-function checkColumns(
-  panel: Panel,
-  meta: Array<{ name: string; type: string }>,
-  data: Array<Record<string, unknown>>,
-): void {
-  const numeric = meta.filter((c) => NUMERIC.test(c.type));
-  const where = `${panel.title}: columns ${meta.map((c) => `${c.name} ${c.type}`).join(', ')}`;
-  switch (panel.type) {
-    case 'timeseries': {
-      const time = meta.find((c) => c.name === 'time');
-      expect(time && TIME.test(time.type), `${where}: needs a time column`).toBe(true);
-      expect(numeric.length, where).toBeGreaterThan(0);
-      const times = data.map((r) => String(r.time));
-      expect(times, `${panel.title}: rows sorted by time`).toEqual([...times].sort());
-      break;
-    }
-    case 'stat':
-      expect(numeric.length, where).toBeGreaterThan(0);
-      break;
-    case 'barchart':
-    case 'piechart':
-      expect(TEXT.test(meta[0]?.type ?? ''), `${where}: first column is the label`).toBe(true);
-      expect(numeric.length, where).toBeGreaterThan(0);
-      break;
-    case 'xychart':
-      for (const s of panel.options?.series ?? []) {
-        for (const field of [s.x?.matcher.options, s.y?.matcher.options])
-          expect(
-            numeric.map((c) => c.name),
-            where,
-          ).toContain(field);
-      }
-      expect(numeric.length, where).toBeGreaterThanOrEqual(3);
-      break;
-    case 'table':
-      expect(meta.length, where).toBeGreaterThan(0);
-      break;
-    default:
-      throw new Error(`${panel.title}: panel type ${panel.type} has no column rule here`);
-  }
 }
 
 beforeAll(async () => {

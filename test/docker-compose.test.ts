@@ -7,17 +7,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import { clickhouseLayout } from '../lib/clickhouse-layout.js';
 import { parseConfig } from '../lib/config.js';
 import { queryRows, testClickHouse, uniqueName, withPgClient } from './helpers.js';
 
 interface Service {
   image?: string;
+  profiles?: string[];
+  hostname?: string;
+  volumes?: string[];
   build?: unknown;
   pull_policy?: string;
   environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
 }
 const compose = parse(fs.readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
@@ -51,6 +57,17 @@ const dotEnv = (overrides: Record<string, string> = {}) => ({
   ),
   ...overrides,
 });
+
+/** .env.docker.example with its cluster-profile lines turned on. */
+const clusterDotEnv = () =>
+  dotEnv(
+    Object.fromEntries(
+      [
+        ...fs.readFileSync('.env.docker.example', 'utf8').matchAll(/^#((?:COMPOSE_PROFILES|CLICKHOUSE_\w+)=\S*)$/gm),
+      ].map((m) => m[1]!.split('=') as [string, string]),
+    ),
+  );
+const CLUSTER_NODES = ['clickhouse-s1r1', 'clickhouse-s1r2', 'clickhouse-s2r1', 'clickhouse-s2r2'];
 
 describe('docker-compose.yml', () => {
   it('builds the image once (migrate) and every other role reuses it without pulling', () => {
@@ -128,4 +145,106 @@ describe('docker-compose.yml', () => {
       });
     }
   });
+});
+
+describe('docker-compose.yml, profile cluster', () => {
+  const services = compose.services;
+  const serverXml = fs.readFileSync('docker/clickhouse/cluster/server.xml', 'utf8');
+  const keeperXml = fs.readFileSync('docker/clickhouse/cluster/keeper.xml', 'utf8');
+
+  it('runs 2 shards x 2 replicas and a Keeper, all of the pinned ClickHouse image, only in the profile', () => {
+    for (const name of [...CLUSTER_NODES, 'clickhouse-keeper']) {
+      expect(services[name]?.image, name).toBe(services.clickhouse?.image);
+      expect(services[name]?.profiles, name).toEqual(['cluster']);
+      expect(services[name]?.hostname, name).toBe(name);
+    }
+    expect(services.clickhouse?.profiles).toBeUndefined();
+    const macros = CLUSTER_NODES.map((n) => serviceEnv(n, clusterDotEnv()));
+    expect(macros.map((e) => e.CLICKHOUSE_SHARD)).toEqual(['1', '1', '2', '2']);
+    expect(macros.map((e) => e.CLICKHOUSE_REPLICA)).toEqual(CLUSTER_NODES);
+    for (const env of macros) expect(env.CLICKHOUSE_CLUSTER_SECRET).toBe('change-me-cluster');
+  });
+
+  it('each node has its own volume, the shared users and the cluster settings', () => {
+    const data = CLUSTER_NODES.map((n) => services[n]?.volumes?.find((v) => v.endsWith(':/var/lib/clickhouse')));
+    expect(new Set(data).size).toBe(CLUSTER_NODES.length);
+    for (const name of CLUSTER_NODES) {
+      expect(services[name]?.volumes).toContain('./docker/clickhouse/users.xml:/etc/clickhouse-server/users.xml:ro');
+      expect(services[name]?.volumes).toContain(
+        './docker/clickhouse/cluster/server.xml:/etc/clickhouse-server/config.d/cluster.xml:ro',
+      );
+    }
+  });
+
+  it('server.xml names those nodes as cluster clickstream, with Keeper, macros and a secret from the env', () => {
+    const cluster = /<clickstream>([\s\S]*)<\/clickstream>/.exec(serverXml)![1]!;
+    const shards = [...cluster.matchAll(/<shard>([\s\S]*?)<\/shard>/g)].map((m) =>
+      [...m[1]!.matchAll(/<host>([^<]+)<\/host><port>9000<\/port>/g)].map((h) => h[1]),
+    );
+    expect(shards).toEqual([CLUSTER_NODES.slice(0, 2), CLUSTER_NODES.slice(2)]);
+    expect(cluster.match(/<internal_replication>true<\/internal_replication>/g)).toHaveLength(2);
+    expect(cluster).toContain('<secret from_env="CLICKHOUSE_CLUSTER_SECRET"/>');
+    expect(serverXml).toContain('<shard from_env="CLICKHOUSE_SHARD"/>');
+    expect(serverXml).toContain('<replica from_env="CLICKHOUSE_REPLICA"/>');
+    const port = /<tcp_port>(\d+)<\/tcp_port>/.exec(keeperXml)![1];
+    expect(serverXml).toContain(`<node><host>clickhouse-keeper</host><port>${port}</port></node>`);
+    expect(keeperXml).toContain('<hostname>clickhouse-keeper</hostname>');
+  });
+
+  it('with the cluster lines of .env on, every role runs in server-cluster mode on the first node', () => {
+    for (const name of APP_SERVICES) {
+      const config = parseConfig(serviceEnv(name, clusterDotEnv()));
+      expect(clickhouseLayout(config), name).toEqual({
+        kind: 'server-cluster',
+        cluster: 'clickstream',
+        database: 'clickstream',
+      });
+      expect(config.clickhouse.externalUrl, name).toBe('http://clickhouse-s1r1:8123');
+    }
+    expect(serviceEnv('grafana', clusterDotEnv()).CLICKHOUSE_HOST).toBe('clickhouse-s1r1');
+    // and without them, the single server as before
+    expect(clickhouseLayout(parseConfig(serviceEnv('consumer', dotEnv())))).toEqual({ kind: 'single' });
+    expect(serviceEnv('grafana', dotEnv()).CLICKHOUSE_HOST).toBe('clickhouse');
+  });
+
+  it('the roles and Grafana wait for the nodes when the profile is on, and ignore them when it is off', () => {
+    for (const name of [...APP_SERVICES, 'grafana']) {
+      const waits = CLUSTER_NODES.filter((n) => services[name]?.depends_on?.[n]);
+      expect(waits.length, name).toBeGreaterThan(0);
+      for (const node of waits)
+        expect(services[name]?.depends_on?.[node], `${name} → ${node}`).toEqual({
+          condition: 'service_healthy',
+          required: false,
+        });
+    }
+  });
+
+  it.skipIf(spawnSync('go', ['version']).status !== 0)(
+    'validates with compose-go with the profile on',
+    { timeout: 120_000 },
+    () => {
+      const envFile = path.join(os.tmpdir(), `compose-cluster-${process.pid}.env`);
+      fs.writeFileSync(
+        envFile,
+        Object.entries(clusterDotEnv())
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+      );
+      try {
+        const run = spawnSync(
+          'go',
+          ['run', '.', '-q', '-profile', 'cluster', '-f', '../../docker-compose.yml', '--env-file', envFile],
+          {
+            cwd: 'docker/compose-check',
+            encoding: 'utf8',
+            timeout: 110_000,
+          },
+        );
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stderr).toMatch(/valid \(14 services\)/);
+      } finally {
+        fs.rmSync(envFile, { force: true });
+      }
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyEventsRetention, retentionTtl } from '../migrations/events-retention.js';
+import { singleServer } from '../lib/clickhouse-shards.js';
 import { queryRows, testClickHouse, uniqueName } from './helpers.js';
 
 describe('raw events retention', () => {
@@ -36,9 +37,9 @@ describe('raw events retention', () => {
   it('sets the TTL on a copy of events, then removes it when the setting is cleared', async () => {
     await clickhouse.command({ query: `CREATE TABLE ${table} AS events` });
     expect(await ddl()).not.toContain(' TTL ');
-    await applyEventsRetention(clickhouse, { days: 3, coldVolume: undefined }, table);
+    await applyEventsRetention(singleServer(clickhouse), { days: 3, coldVolume: undefined }, table);
     expect(await ddl()).toMatch(/TTL toDateTime\(ts\) \+ toIntervalDay\(3\)/);
-    await applyEventsRetention(clickhouse, { days: undefined, coldVolume: undefined }, table);
+    await applyEventsRetention(singleServer(clickhouse), { days: undefined, coldVolume: undefined }, table);
     expect(await ddl()).not.toContain(' TTL ');
   });
 });

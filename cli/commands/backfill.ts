@@ -2,11 +2,10 @@ import { buildOptionsFromConfig } from '../../etl/build-options.js';
 import { buildMarts } from '../../etl/build-marts.js';
 import { isMartName, MART_NAMES, type MartName } from '../../etl/marts.js';
 import { createProgressBar } from '../progress-bar.js';
-import { clickhouseTarget, createClickHouse } from '../../lib/clickhouse.js';
 import { createPgPool } from '../../lib/postgres.js';
 import { type Command, type CommandInput, UsageError } from '../command.js';
 import { loadContext } from '../context.js';
-import { ETL_CLICKHOUSE_SETTINGS } from '../../etl/clickhouse-settings.js';
+import { createBuildClickHouse } from '../../etl/build-clickhouse.js';
 
 function parseTime(flag: string, value: unknown): Date {
   if (typeof value !== 'string' || value === '')
@@ -42,16 +41,14 @@ async function runBackfill(input: CommandInput): Promise<number> {
   const marts = parseMarts(input.values.mart);
   const concurrency = parseConcurrency(input.values.concurrency);
   const { config, endpoints, logger } = loadContext('backfill');
-  const clickhouse = createClickHouse(
-    clickhouseTarget(config, endpoints, { requestTimeoutMs: config.etl.queryTimeoutMs }),
-    ETL_CLICKHOUSE_SETTINGS,
-  );
+  const builds = createBuildClickHouse(config, endpoints);
   const pgPool = createPgPool(endpoints.databaseUrl, () => {}, concurrency + 1);
   const bar = createProgressBar();
   const started = Date.now();
   try {
     const results = await buildMarts({
-      clickhouse,
+      clickhouse: builds.clickhouse,
+      shards: builds.shards,
       pgPool,
       options: buildOptionsFromConfig(config),
       logger,
@@ -68,7 +65,7 @@ async function runBackfill(input: CommandInput): Promise<number> {
     return 0;
   } finally {
     await pgPool.end().catch(() => {});
-    await clickhouse.close().catch(() => {});
+    await builds.close();
   }
 }
 

@@ -1,7 +1,6 @@
 import { buildOptionsFromConfig } from '../../etl/build-options.js';
-import { ETL_CLICKHOUSE_SETTINGS } from '../../etl/clickhouse-settings.js';
+import { createBuildClickHouse } from '../../etl/build-clickhouse.js';
 import { type ErasureReport, erasePerson, type PersonRef } from '../../etl/erase-person.js';
-import { clickhouseTarget, createClickHouse } from '../../lib/clickhouse.js';
 import { createPgPool } from '../../lib/postgres.js';
 import { SITE_ID_PATTERN } from '../../lib/sites.js';
 import { type Command, type CommandInput, UsageError } from '../command.js';
@@ -79,14 +78,19 @@ export const eraseCommand: Command = {
     const person = personOf(values);
     const { config, endpoints, logger } = loadContext('erase');
     // Deleting raw events is the admin's (the roles' writer may only insert them).
-    const clickhouse = createClickHouse(
-      clickhouseTarget(config, endpoints, { ...config.clickhouse.admin, requestTimeoutMs: config.etl.queryTimeoutMs }),
-      ETL_CLICKHOUSE_SETTINGS,
-    );
+    const builds = createBuildClickHouse(config, endpoints, config.clickhouse.admin);
+    const { clickhouse, shards } = builds;
     const pgPool = createPgPool(endpoints.databaseUrl, () => {}, 2);
     try {
       const report = await erasePerson(
-        { clickhouse, pgPool, options: buildOptionsFromConfig(config), logger, onStep: (m) => say(`erase: ${m}`) },
+        {
+          clickhouse,
+          shards,
+          pgPool,
+          options: buildOptionsFromConfig(config),
+          logger,
+          onStep: (m) => say(`erase: ${m}`),
+        },
         person,
         { dryRun: values['dry-run'] === true },
       );
@@ -98,7 +102,7 @@ export const eraseCommand: Command = {
       return report.remaining === 0 || report.dryRun ? 0 : 1;
     } finally {
       await pgPool.end().catch(() => {});
-      await clickhouse.close().catch(() => {});
+      await builds.close();
     }
   },
 };

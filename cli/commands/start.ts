@@ -2,7 +2,7 @@ import { startApi } from '../../api/role.js';
 import { startConsumer } from '../../consumer/role.js';
 import { ensureServices } from '../../local/services.js';
 import { type Command, UsageError } from '../command.js';
-import { loadContext, say } from '../context.js';
+import { loadContext, say, shardsOverride } from '../context.js';
 import { LOCAL_PASSWORDS } from '../../lib/clickhouse-users.js';
 import { createLogger } from '../../lib/logger.js';
 import { ensureDemoSite } from '../demo-site.js';
@@ -28,18 +28,20 @@ export const startCommand: Command = {
   name: 'start',
   summary: 'Start everything: embedded services, migrations, and the api/consumer/etl roles',
   usage: [
-    'Usage: clickstream start [--roles api,consumer,etl]',
+    'Usage: clickstream start [--roles api,consumer,etl] [--shards N]',
     '',
     'Starts the embedded ClickHouse, Postgres and Kafka (those not configured externally with',
     'CLICKHOUSE_URL, DATABASE_URL, KAFKA_BROKERS), applies migrations, creates a "demo" site on',
     'first run, and runs the roles in this process. Prints where to send events and a curl to try.',
+    '--shards 2 (or LOCAL_CLICKHOUSE_SHARDS=2) runs ClickHouse as a cluster of two embedded shards,',
+    'with data of its own (docs/scaling.md); the same tables and queries work on it.',
     'Ctrl-C stops the roles and then the services this command started; data stays in',
     'CLICKSTREAM_DATA_DIR for the next start.',
   ].join('\n'),
-  options: { roles: { type: 'string' } },
+  options: { roles: { type: 'string' }, shards: { type: 'string' } },
   async run({ values }) {
     const roles = parseRoles(values.roles as string | undefined);
-    const { config } = loadContext('start');
+    const { config } = loadContext('start', shardsOverride(values.shards));
     const logger = (role: Role) => createLogger(config.logLevel, role);
     const started = Date.now();
     const stops: Array<() => Promise<void>> = [];
@@ -74,6 +76,10 @@ export const startCommand: Command = {
         stops.push(() => api.stop());
         apiUrl = api.url;
       }
+      if (config.clickhouse.cluster !== undefined && !config.clickhouse.externalUrl)
+        say(
+          `clickhouse: cluster "${config.clickhouse.cluster}" of ${endpoints.clickhouseUrls.length} shards (${endpoints.clickhouseUrls.join(', ')})`,
+        );
       say(
         readyBanner({
           apiUrl,

@@ -53,14 +53,20 @@ export function clickhouseService(options: {
   passwords: Readonly<Record<ClickHouseRole, string>>;
   usersFile?: string;
   remoteServers?: ServerConfigOptions['remoteServers'];
+  /** Node N of the embedded cluster: named clickhouse-shardN, with a data dir of that name. */
+  node?: number;
 }): EmbeddedService {
-  const dataDir = path.join(options.dataDir, 'clickhouse');
-  const configDir = path.join(options.dataDir, 'clickhouse-config');
+  const name = options.node === undefined ? 'clickhouse' : (`clickhouse-shard${options.node}` as const);
+  const dataDir = path.join(options.dataDir, name);
+  const configDir = path.join(options.dataDir, `${name}-config`);
+  // node N listens on the configured ports + N - 1
+  const portNote =
+    options.node === undefined || options.node === 1 ? '' : ` (node ${options.node} uses it + ${options.node - 1})`;
   let configFile = '';
   const url = embeddedClickHouseUrl(options.httpPort);
   let library = '';
   return {
-    name: 'clickhouse',
+    name,
     endpoint: url,
     stopSignal: 'SIGTERM',
     readyTimeoutMs: 60_000,
@@ -80,7 +86,7 @@ export function clickhouseService(options: {
       ] as const) {
         if (!(await isPortFree(port))) {
           throw new Error(
-            `ClickHouse cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}.`,
+            `ClickHouse cannot listen: port ${port} on 127.0.0.1 is taken by another process; stop it or set ${variable}${portNote}.`,
           );
         }
       }
@@ -114,6 +120,6 @@ export function clickhouseService(options: {
         env: { ...process.env, ...passwords },
       };
     },
-    isReady: () => answers('clickhouse', url),
+    isReady: () => answers(name, url),
   };
 }
