@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS mart_events_loaded_hourly
     last_received   SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
 )
 ENGINE = AggregatingMergeTree
-PARTITION BY toYYYYMM(hour)
+PARTITION BY toDate(hour)
 ORDER BY (site_id, hour)
 TTL hour + INTERVAL 93 DAY DELETE;
 
