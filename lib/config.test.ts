@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV_VARIABLES, parseConfig } from './config.js';
+import { ConfigError, parseConfig } from './config.js';
+import { ENV_VARIABLES } from './env-schema.js';
 
 describe('parseConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
