@@ -1,6 +1,7 @@
 /**
- * The rules of one event's fields that both validators share: the zod schema
- * (event-schema.ts, which words the errors) and its hot-path twin (event-fast-check.ts).
+ * The rules of one event's fields, shared by the zod schema
+ * (event-schema.ts, which words the errors), its hot-path twin (event-fast-check.ts) and the
+ * Segment / PostHog mappers (routes/compat/).
  */
 import * as z from 'zod';
 
@@ -31,3 +32,17 @@ export const INT32_MIN = -2_147_483_648;
 export const INT32_MAX = 2_147_483_647;
 /** What `url` and `referrer` may be: empty, a path, or an absolute URL. */
 export const isUrlOrPath = (v: string): boolean => v === '' || v.startsWith('/') || URL.canParse(v);
+
+/** The top-level fields of a POST /events event; any other key is kept under `extra`. */
+export const EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'event_id',
+  'session_id',
+  'user_id',
+  'anonymous_id',
+  'url',
+  'referrer',
+  'created_at',
+  'user_agent',
+  'payload',
+]);

@@ -13,6 +13,7 @@ import type { EventPayload, ValidatedEvent } from '../lib/wire/index.js';
 import { createFastEventCheck, type FastEventCheck } from './event-fast-check.js';
 import {
   CUSTOM_EVENT_TYPE,
+  EVENT_FIELDS,
   IDENTIFY_TYPE,
   INT32_MAX,
   INT32_MIN,
@@ -49,18 +50,6 @@ export interface BatchVerdict {
   sentAt?: string;
 }
 
-const TOP_LEVEL_FIELDS = new Set([
-  'type',
-  'event_id',
-  'session_id',
-  'user_id',
-  'anonymous_id',
-  'url',
-  'referrer',
-  'created_at',
-  'user_agent',
-  'payload',
-]);
 /** More than this many errors per event are not worth sending back. */
 const MAX_ERRORS_PER_EVENT = 10;
 
@@ -204,7 +193,7 @@ function validateEvent(
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
       const field = String(parsed.error.issues[0]?.path[0] ?? 'event');
-      return { errors, reason: TOP_LEVEL_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event' };
+      return { errors, reason: EVENT_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event' };
     }
     e = parsed.data;
   }
@@ -319,7 +308,7 @@ function stripNulls(payload: Record<string, unknown>): EventPayload {
 function extraFields(raw: Record<string, unknown>): Record<string, unknown> {
   let extra: Record<string, unknown> | undefined;
   for (const key in raw) {
-    if (!Object.hasOwn(raw, key) || TOP_LEVEL_FIELDS.has(key)) continue;
+    if (!Object.hasOwn(raw, key) || EVENT_FIELDS.has(key)) continue;
     // defineProperty, not assignment: the key may be "__proto__".
     extra ??= {};
     Object.defineProperty(extra, key, { value: raw[key], enumerable: true, writable: true, configurable: true });

@@ -2,6 +2,7 @@
  * Small readers for client JSON whose fields may have any type: each returns the value
  * when it has the expected shape and `undefined` otherwise, so mappers stay declarative.
  */
+import { EVENT_FIELDS } from '../../event-rules.js';
 
 /** A plain object (not null, not an array). */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -46,20 +47,6 @@ export function setData(target: Record<string, unknown>, key: string, value: unk
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
-
-/** The top-level fields of a POST /events event. */
-const EVENT_FIELDS: ReadonlySet<string> = new Set([
-  'type',
-  'event_id',
-  'session_id',
-  'user_id',
-  'anonymous_id',
-  'url',
-  'referrer',
-  'created_at',
-  'user_agent',
-  'payload',
-]);
 
 /**
  * Adds a client message's unmapped top-level fields to `event`, where they become its
