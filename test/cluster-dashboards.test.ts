@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { writeLocalProvisioning } from '../dashboards/local-provisioning.js';
 import {
   clickHousePanels,
   type Dashboard,
@@ -17,13 +16,12 @@ import {
   resolveVariables,
 } from '../dashboards/panel-queries.js';
 import type { VariableValues } from '../dashboards/grafana-macros.js';
-import { CLICKHOUSE } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { clusterClickHouse, clusterConfig, clusterShards } from './cluster-helpers.js';
-import { datasourceClient, readDatasources } from './grafana-datasource.js';
+import { provisionedClickHouseClient, runPanelSql } from './grafana-datasource.js';
 import { uniqueName } from './helpers.js';
 import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents } from './support/mart-fixtures.js';
 import { checkColumns } from './support/panel-checks.js';
@@ -40,19 +38,11 @@ let grafana: ClickHouseClient;
 const rangeOf = (d: Dashboard) =>
   d.uid === 'clickstream-pipeline' ? { from: new Date(Date.now() - 6 * 3_600_000), to: new Date() } : FIXTURE_RANGE;
 
-async function run(sql: string) {
-  const result = await grafana.query({ query: sql, format: 'JSON' });
-  const { meta, data } = await result.json<Record<string, unknown>>();
-  return { meta: meta ?? [], data };
-}
+const run = (sql: string) => runPanelSql(grafana, sql);
 
 beforeAll(async () => {
   clickhouse = clusterClickHouse();
-  writeLocalProvisioning(clusterConfig(), provisioningDir, {});
-  const datasource = readDatasources(path.join(provisioningDir, 'datasources', 'datasources.yaml')).find(
-    (d) => d.uid === CLICKHOUSE.uid,
-  )!;
-  grafana = datasourceClient(datasource);
+  grafana = provisionedClickHouseClient(clusterConfig(), provisioningDir);
   const at = (minutesAgo: number) =>
     new Date(Date.now() - minutesAgo * 60_000).toISOString().replace('T', ' ').replace('Z', '');
   // live traffic for the "last 15 minutes" and pipeline panels

@@ -29,8 +29,7 @@ import { parseFunnels } from '../etl/funnels.js';
 import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents, type FixtureEvent } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
-import { writeLocalProvisioning } from '../dashboards/local-provisioning.js';
-import { datasourceClient, readDatasources } from './grafana-datasource.js';
+import { provisionedClickHouseClient, readDatasources, runPanelSql } from './grafana-datasource.js';
 import { testClickHouse, testConfig, uniqueName } from './helpers.js';
 import { checkColumns } from './support/panel-checks.js';
 
@@ -87,21 +86,11 @@ function provisionedDatasources(): Map<string, string> {
   return new Map(readDatasources('dashboards/provisioning/datasources/datasources.yaml').map((d) => [d.uid, d.type]));
 }
 
-async function run(
-  sql: string,
-): Promise<{ meta: Array<{ name: string; type: string }>; data: Array<Record<string, unknown>> }> {
-  const result = await grafana.query({ query: sql, format: 'JSON' });
-  const { meta, data } = await result.json<Record<string, unknown>>();
-  return { meta: meta ?? [], data };
-}
+const run = (sql: string) => runPanelSql(grafana, sql);
 
 beforeAll(async () => {
   clickhouse = testClickHouse();
-  writeLocalProvisioning(testConfig(), provisioningDir, {});
-  const datasource = readDatasources(path.join(provisioningDir, 'datasources', 'datasources.yaml')).find(
-    (d) => d.uid === CLICKHOUSE.uid,
-  )!;
-  grafana = datasourceClient(datasource);
+  grafana = provisionedClickHouseClient(testConfig(), provisioningDir);
   await insertEvents(clickhouse, [...fixtureEvents(DAY, site, other), ...liveEvents()]);
   const pgPool = createPgPool(inject('databaseUrl'));
   try {

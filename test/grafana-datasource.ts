@@ -4,8 +4,12 @@
  * default database, with the settings the plugin's client sends on every query.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
+import { writeLocalProvisioning } from '../dashboards/local-provisioning.js';
+import { CLICKHOUSE } from '../dashboards/src/kit.js';
 import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
+import type { Config } from '../lib/config.js';
 
 export interface ProvisionedDatasource {
   name: string;
@@ -47,4 +51,27 @@ export function datasourceClient(
     // clickhouse-go, the plugin's client, sets this on every HTTP query
     { default_format: 'Native' },
   );
+}
+
+/**
+ * A client made from the ClickHouse datasource `clickstream grafana-provisioning` writes for
+ * `config` (into `dir`): panels' SQL then runs as Grafana's reader would run it.
+ */
+export function provisionedClickHouseClient(config: Config, dir: string): ClickHouseClient {
+  writeLocalProvisioning(config, dir, {});
+  const datasource = readDatasources(path.join(dir, 'datasources', 'datasources.yaml')).find(
+    (d) => d.uid === CLICKHOUSE.uid,
+  );
+  if (!datasource) throw new Error(`no datasource ${CLICKHOUSE.uid} in ${dir}`);
+  return datasourceClient(datasource);
+}
+
+/** A panel's SQL through `client`, as the plugin asks for it: column names and types, and rows. */
+export async function runPanelSql(
+  client: ClickHouseClient,
+  sql: string,
+): Promise<{ meta: Array<{ name: string; type: string }>; data: Array<Record<string, unknown>> }> {
+  const result = await client.query({ query: sql, format: 'JSON' });
+  const { meta, data } = await result.json<Record<string, unknown>>();
+  return { meta: meta ?? [], data };
 }
