@@ -10,6 +10,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { bundleSdk } from '../api/sdk-script.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
+import type { MartName } from '../etl/marts.js';
+import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { DESKTOP_CHROME_UA } from './browser.js';
 import { queryRows } from './helpers.js';
@@ -35,6 +37,30 @@ const ready = (page: Page) => page.waitForFunction('window.clickstream !== undef
 const flush = (page: Page) => page.evaluate('window.clickstream.flush()');
 const box = (id: string, top: number, attrs = 'data-cs-impression') =>
   `<div class="box" id="${id}" ${attrs} data-cs-element="${id}" style="top:${top}px"></div>`;
+
+/** Builds `marts` over the last hour (and the next minute), as the hourly ETL run would. */
+async function buildLastHour(clickhouse: ClickHouseClient, marts: MartName[]): Promise<void> {
+  const pgPool = createPgPool(inject('databaseUrl'), () => {}, 2);
+  try {
+    const now = Date.now();
+    await buildMarts({
+      clickhouse,
+      pgPool,
+      options: {
+        sessionGapMinutes: 30,
+        conversionTypes: ['checkout'],
+        attributionWindowDays: 7,
+        heatmapBucketPx: 50,
+        funnels: parseFunnels([]),
+      },
+      from: new Date(now - 3_600_000),
+      to: new Date(now + 60_000),
+      marts,
+    });
+  } finally {
+    await pgPool.end();
+  }
+}
 
 describe('the browser SDK in Chromium', () => {
   it('sends a pageview on load and on each SPA navigation that changes path or query', async () => {
@@ -201,26 +227,7 @@ describe('the browser SDK in Chromium', () => {
     for (const device of devices) await device.close();
     expect(new Set(rows.map((r) => r.anonymous_id)).size).toBe(2);
 
-    const pgPool = createPgPool(inject('databaseUrl'), () => {}, 2);
-    try {
-      const now = Date.now();
-      await buildMarts({
-        clickhouse: stack.clickhouse,
-        pgPool,
-        options: {
-          sessionGapMinutes: 30,
-          conversionTypes: ['checkout'],
-          attributionWindowDays: 7,
-          heatmapBucketPx: 50,
-          funnels: parseFunnels([]),
-        },
-        from: new Date(now - 3_600_000),
-        to: new Date(now + 60_000),
-        marts: ['sessions'],
-      });
-    } finally {
-      await pgPool.end();
-    }
+    await buildLastHour(stack.clickhouse, ['sessions']);
     // two devices, two sessions (the identify events are not activity), one person
     const sessions = await queryRows<{ person_id: string; events: string }>(
       stack.clickhouse,
@@ -271,26 +278,7 @@ describe('the browser SDK in Chromium', () => {
     await stack.rowsUntil('/t/ctr/', 'pageview, 2 impressions, 1 click', (r) => r.length >= 4);
     await context.close();
 
-    const pgPool = createPgPool(inject('databaseUrl'), () => {}, 2);
-    try {
-      const now = Date.now();
-      await buildMarts({
-        clickhouse: stack.clickhouse,
-        pgPool,
-        options: {
-          sessionGapMinutes: 30,
-          conversionTypes: ['checkout'],
-          attributionWindowDays: 7,
-          heatmapBucketPx: 50,
-          funnels: parseFunnels([]),
-        },
-        from: new Date(now - 3_600_000),
-        to: new Date(now + 60_000),
-        marts: ['ctr_daily'],
-      });
-    } finally {
-      await pgPool.end();
-    }
+    await buildLastHour(stack.clickhouse, ['ctr_daily']);
     const mart = await queryRows<{ element_id: string; impressions: string; clicks: string }>(
       stack.clickhouse,
       `SELECT element_id, sum(impressions) AS impressions, sum(clicks) AS clicks FROM mart_ctr_daily
