@@ -6,7 +6,7 @@
 import { type BuildDeps, buildPartition, type PartitionResult } from './build-partition.js';
 import { unitsTouched } from './build-unit.js';
 import type { Day } from './day-window.js';
-import { MART_NAMES, type MartName, mart } from './marts.js';
+import { buildsOf, MART_NAMES, type MartName, mart } from './marts.js';
 import type { BuildTrigger } from './run-log.js';
 import { loadSiteZones, zonesInUse } from './site-zones.js';
 
@@ -27,7 +27,8 @@ export interface BuildMartsInput extends BuildDeps {
  * with the first failure once the builds already running have finished.
  */
 export async function buildMarts(input: BuildMartsInput): Promise<PartitionResult[]> {
-  const marts = input.marts ?? MART_NAMES;
+  // one build per mart that has one: pages_daily and sources_daily are the sessions build's
+  const marts = buildsOf(input.marts ?? MART_NAMES);
   const zones = zonesInUse(await loadSiteZones(input.pgPool));
   const work: Array<{ mart: MartName; day: Day }> = [];
   for (const m of marts) {

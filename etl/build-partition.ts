@@ -28,7 +28,7 @@ import { withBuildLock } from './advisory-lock.js';
 import type { BuildOptions } from './build-options.js';
 import { unitDay, type UnitWindow, unitWindow } from './build-unit.js';
 import type { Day } from './day-window.js';
-import { type BuildContext, mart, type Mart, type MartName } from './marts.js';
+import { type BuildContext, buildOf, mart, type Mart, type MartName } from './marts.js';
 import { type BuildTrigger, recordRun } from './run-log.js';
 import { loadSiteZones, zonesInUse } from './site-zones.js';
 
@@ -112,13 +112,18 @@ async function replaceDay(
   return martRows;
 }
 
-/** Rebuilds `name` for `day`. Throws (after logging the failed run) when the build fails. */
+/**
+ * Rebuilds `requested` for `day` (a mart built by another's build, e.g. pages_daily by
+ * sessions: that build, which fills both). Throws (after logging the failed run) when the
+ * build fails.
+ */
 export async function buildPartition(
   deps: BuildDeps,
-  name: MartName,
+  requested: MartName,
   day: Day,
   run: { trigger: BuildTrigger; attempt?: number } = { trigger: 'manual' },
 ): Promise<PartitionResult> {
+  const name = buildOf(requested);
   const m = mart(name);
   day = unitDay(m.unit, day);
   const startedAt = new Date();

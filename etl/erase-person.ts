@@ -21,7 +21,7 @@ import { singleServer } from '../lib/clickhouse-shards.js';
 import { buildMarts } from './build-marts.js';
 import type { BuildDeps } from './build-partition.js';
 import type { Day } from './day-window.js';
-import { MART_NAMES, type MartName, mart } from './marts.js';
+import { BUILT_MARTS, type MartName, mart } from './marts.js';
 import { rebuildRanges } from './rebuild-ranges.js';
 
 /** Whose events: a signed-in user, or an anonymous id alone. */
@@ -118,7 +118,7 @@ export async function erasePerson(deps: EraseDeps, ref: PersonRef, { dryRun = fa
     const now = deps.now?.() ?? new Date();
     const eventDays = found.map((f) => f.day);
     const byLookback = new Map<number, MartName[]>();
-    for (const name of MART_NAMES) {
+    for (const name of BUILT_MARTS) {
       const back = mart(name).daysBefore(deps.options);
       byLookback.set(back, [...(byLookback.get(back) ?? []), name]);
     }

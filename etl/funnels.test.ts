@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelStatement, parseFunnels } from './funnels.js';
+import { funnelEventFilter, funnelStatement, parseFunnels } from './funnels.js';
 
 describe('parseFunnels', () => {
   it('accepts a funnel', () => {
@@ -58,5 +58,24 @@ describe('funnelStatement', () => {
     expect(query).not.toContain("/it's");
     expect(query).toContain('(path = {step0_path:String}), (type = {step1_type:String})');
     expect(params).toMatchObject({ step0_path: "/it's", step1_type: 'checkout', window_s: 120, steps: 2 });
+  });
+
+  it('reads only the events some step matches, with the same params', () => {
+    const [funnel] = parseFunnels([
+      {
+        name: 'buy',
+        window_minutes: 2,
+        steps: [
+          { name: 'a', type: 'pageview', path: '/p' },
+          { name: 'b', type: 'checkout' },
+        ],
+      },
+    ]);
+    expect(funnelEventFilter(funnel!)).toBe(
+      '(type = {step0_type:String} AND path = {step0_path:String}) OR (type = {step1_type:String})',
+    );
+    expect(Object.keys(funnelStatement(funnel!).params)).toEqual(
+      expect.arrayContaining(['step0_type', 'step0_path', 'step1_type']),
+    );
   });
 });

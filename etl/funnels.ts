@@ -67,14 +67,9 @@ export function loadFunnels(file: string | undefined): Funnel[] {
   return parseFunnels(raw, file);
 }
 
-/** One INSERT of a funnel's rows into the staging table, with its params. */
-export function funnelStatement(funnel: Funnel): { query: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {
-    funnel: funnel.name,
-    window_s: funnel.window_minutes * 60,
-    step_names: funnel.steps.map((s) => s.name),
-    steps: funnel.steps.length,
-  };
+/** Each step's condition on an event (SQL with `{stepN_type}`/`{stepN_path}` params) and the params. */
+function stepConditions(funnel: Funnel): { conditions: string[]; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
   const conditions = funnel.steps.map((step, i) => {
     const parts: string[] = [];
     if (step.type !== undefined) {
@@ -87,6 +82,28 @@ export function funnelStatement(funnel: Funnel): { query: string; params: Record
     }
     return `(${parts.join(' AND ')})`;
   });
+  return { conditions, params };
+}
+
+/**
+ * The events a funnel reads: those matching any step. windowFunnel (default mode) skips
+ * events that match no step, so reading only these gives the same levels.
+ */
+export function funnelEventFilter(funnel: Funnel): string {
+  return stepConditions(funnel).conditions.join(' OR ');
+}
+
+/** One INSERT of a funnel's rows into the staging table, with its params. */
+export function funnelStatement(funnel: Funnel): { query: string; params: Record<string, unknown> } {
+  const steps = stepConditions(funnel);
+  const params: Record<string, unknown> = {
+    funnel: funnel.name,
+    window_s: funnel.window_minutes * 60,
+    step_names: funnel.steps.map((s) => s.name),
+    steps: funnel.steps.length,
+    ...steps.params,
+  };
+  const conditions = steps.conditions;
   const query = expandFragments(`INSERT INTO mart_funnel_daily_staging (site_id, day, funnel, step, step_name, visitors)
 WITH
 {{deduped_events}}

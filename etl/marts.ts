@@ -7,7 +7,7 @@
 import type { BuildOptions } from './build-options.js';
 import type { BuildUnit, UnitWindow } from './build-unit.js';
 import { clickHouseTime } from '../lib/time.js';
-import { funnelStatement } from './funnels.js';
+import { funnelEventFilter, funnelStatement } from './funnels.js';
 import { type SiteZones, zoneSql } from './site-zones.js';
 import { martSql, renderSql } from './sql-template.js';
 
@@ -61,6 +61,12 @@ export interface Mart {
   derived: ReadonlyArray<{ table: string; staging: string }>;
   /** Days read before the unit (Infinity: all raw events kept). */
   daysBefore(options: BuildOptions): number;
+  /**
+   * Set on a mart with no build of its own: the mart whose build fills it, from the rows
+   * that build has just staged (it is one of that mart's `derived` tables). Building it
+   * means building that mart.
+   */
+  builtBy?: MartName;
   /** The INSERTs that fill the staging table's partition of the unit. */
   statements(context: BuildContext): Statement[];
 }
@@ -70,8 +76,24 @@ export function isMartName(name: string): name is MartName {
   return (MART_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * Per SQL file, the events it counts: a SQL condition applied as the window is read, before
+ * the dedup sorts it (a mart of clicks then sorts ~7 % of a day's rows, not all of them).
+ * Constant SQL; values are params. Files not listed read every event (the marts of whole
+ * sessions and visitors).
+ */
+const EVENT_FILTERS: Partial<Record<string, string>> = {
+  ctr_daily: "type IN ('impression', 'click')",
+  attribution_daily: "type = 'click' OR has({conversion_types:Array(String)}, type)",
+  heatmap_daily: "type = 'click'",
+  // pageviews per page; entries and exits come from the sessions staged before it
+  pages_daily: "type = 'pageview'",
+  // the custom events: every type the other marts do not count by name
+  events_daily: "type NOT IN ('pageview', 'impression', 'click', 'identify')",
+};
+
 /** The params and dynamic SQL every mart file may use. */
-function render(sql: string, { window, options, zones, cutoff }: BuildContext): Statement {
+function render(sql: string, { window, options, zones, cutoff }: BuildContext, eventFilter: string): Statement {
   const zone = zoneSql(zones);
   const params = {
     day: window.day,
@@ -89,6 +111,7 @@ function render(sql: string, { window, options, zones, cutoff }: BuildContext): 
   const query = renderSql(sql, {
     site_zone: zone.siteZone('d.site_id'),
     local_date: zone.local('toDate', 'd.ts', 'site_zone'),
+    event_filter: eventFilter,
   });
   return { query, params };
 }
@@ -111,18 +134,35 @@ function fileMart(
     speedLayer,
     derived: derived.map((d) => ({ table: `mart_${d}`, staging: `mart_${d}_staging` })),
     daysBefore,
-    statements: (context) => [name, ...derived].map((file) => render(martSql(file), context)),
+    statements: (context) => [name, ...derived].map((file) => render(martSql(file), context, EVENT_FILTERS[file] ?? '1')),
   };
 }
 
+/** A mart filled by another mart's build (one of its `derived` tables): no statements of its own. */
+function builtByMart(name: MartName, owner: Mart): Mart {
+  return {
+    ...fileMart(name, owner.unit, { daysBefore: owner.daysBefore }),
+    builtBy: owner.name,
+    statements: () => {
+      throw new Error(`mart_${name} has no build of its own: the ${owner.name} build fills it`);
+    },
+  };
+}
+
+// The sessions build also fills, from the sessions it has just staged:
+// - visitors_hourly: per site and UTC hour, the distinct visitors of the sessions started
+//   in it (uniqExact states): Overview merges a few hundred of them instead of reading
+//   every session;
+// - sources_daily (the sessions by source) and pages_daily (entries and exits, with the
+//   day's pageviews): sessionizing a day is most of a build's cost, done once.
+const sessions = fileMart('sessions', 'local_day', { derived: ['visitors_hourly', 'sources_daily', 'pages_daily'] });
+
 const marts: Record<MartName, Mart> = {
   traffic_hourly: fileMart('traffic_hourly', 'utc_day', { speedLayer: true }),
-  // per site and UTC hour, the distinct visitors of the sessions started in it (uniqExact
-  // states): Overview merges a few hundred of them instead of reading every session
-  sessions: fileMart('sessions', 'local_day', { derived: ['visitors_hourly'] }),
+  sessions,
+  pages_daily: builtByMart('pages_daily', sessions),
+  sources_daily: builtByMart('sources_daily', sessions),
   ctr_daily: fileMart('ctr_daily', 'local_day', { speedLayer: true }),
-  pages_daily: fileMart('pages_daily', 'local_day'),
-  sources_daily: fileMart('sources_daily', 'local_day'),
   devices_daily: fileMart('devices_daily', 'local_day'),
   // clicks up to the lookback before the day's first conversion, plus a day for dedup
   attribution_daily: fileMart('attribution_daily', 'local_day', { daysBefore: (o) => o.attributionWindowDays + 1 }),
@@ -139,7 +179,7 @@ const marts: Record<MartName, Mart> = {
     statements: (context) =>
       context.options.funnels.map((funnel) => {
         const { query, params } = funnelStatement(funnel);
-        const rendered = render(query, context);
+        const rendered = render(query, context, funnelEventFilter(funnel));
         return { query: rendered.query, params: { ...rendered.params, ...params } };
       }),
   },
@@ -150,4 +190,18 @@ const marts: Record<MartName, Mart> = {
 /** The definition of a mart. */
 export function mart(name: MartName): Mart {
   return marts[name];
+}
+
+/** The mart whose build fills `name`: itself, or the mart it is built by. */
+export function buildOf(name: MartName): MartName {
+  return marts[name].builtBy ?? name;
+}
+
+/** The marts with a build of their own (each a `build_<mart>` job), in registry order. */
+export const BUILT_MARTS: readonly MartName[] = MART_NAMES.filter((name) => marts[name].builtBy === undefined);
+
+/** The distinct builds that fill `names`, in registry order. */
+export function buildsOf(names: readonly MartName[]): MartName[] {
+  const wanted = new Set(names.map(buildOf));
+  return BUILT_MARTS.filter((name) => wanted.has(name));
 }

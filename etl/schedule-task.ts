@@ -1,7 +1,8 @@
 /**
  * graphile-worker task `schedule_marts`, run by the crontab: queues one `build_<mart>`
- * job per mart and per unit (UTC day, site-local day or week, in any zone in use) touched
- * by the last `hours` hours, so late events land in the next run. Jobs have a key per
+ * job per mart with a build of its own (etl/marts.ts BUILT_MARTS) and per unit (UTC day,
+ * site-local day or week, in any zone in use) touched by the last `hours` hours, so late
+ * events land in the next run. Jobs have a key per
  * (mart, day): a day already queued is not queued twice; one already running gets a fresh
  * job after it, which waits for its lock.
  */
@@ -10,7 +11,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { buildTaskName } from './build-task.js';
 import { unitsTouched } from './build-unit.js';
-import { MART_NAMES, mart } from './marts.js';
+import { BUILT_MARTS, mart } from './marts.js';
 import { loadSiteZones, zonesInUse } from './site-zones.js';
 
 const payloadSchema = z.object({
@@ -29,7 +30,7 @@ export function schedule_marts(deps: { maxAttempts: number; pgPool: pg.Pool }): 
     const now = _cron ? new Date(_cron.ts) : new Date();
     const zones = zonesInUse(await loadSiteZones(deps.pgPool));
     const queued: string[] = [];
-    for (const name of MART_NAMES) {
+    for (const name of BUILT_MARTS) {
       const task = buildTaskName(name);
       for (const day of unitsTouched(mart(name).unit, new Date(now.getTime() - hours * 3_600_000), now, zones)) {
         await helpers.addJob(

@@ -48,7 +48,9 @@ describe('sql templates', () => {
     const sql = expandFragments('WITH {{deduped_events}} SELECT 1');
     expect(sql).toContain('identity_links AS (');
     expect(sql).toContain('{{local_date}}');
-    expect(renderSql(sql, { site_zone: 'toUInt16(0)', local_date: "toDate(d.ts, 'UTC')" })).not.toMatch(/\{\{/);
-    expect(() => renderSql(sql, { site_zone: 'x' })).toThrow(/\{\{local_date\}\} has no value/);
+    expect(
+      renderSql(sql, { site_zone: 'toUInt16(0)', local_date: "toDate(d.ts, 'UTC')", event_filter: '1' }),
+    ).not.toMatch(/\{\{/);
+    expect(() => renderSql(sql, { site_zone: 'x', event_filter: '1' })).toThrow(/\{\{local_date\}\} has no value/);
   });
 });

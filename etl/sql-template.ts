@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const SQL_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql');
 const MARKER = /\{\{([a-z_]+)\}\}/g;
 /** Markers filled per build by {@link renderSql}, not from files. */
-export const DYNAMIC_MARKERS = ['site_zone', 'local_date'] as const;
+export const DYNAMIC_MARKERS = ['site_zone', 'local_date', 'event_filter'] as const;
 export type DynamicMarker = (typeof DYNAMIC_MARKERS)[number];
 const cache = new Map<string, string>();
 

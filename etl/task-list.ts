@@ -1,7 +1,10 @@
 /**
  * The graphile-worker task list, made from the mart registry (etl/marts.ts): one
  * `build_<mart>` task per mart, and `schedule_marts`, which the crontab runs to queue them.
- * A mart added to the registry gets its task here; no file names a task.
+ * A mart added to the registry gets its task here; no file names a task. A mart built by
+ * another's build (pages_daily, sources_daily: the sessions build) keeps its task, which
+ * runs that build, for jobs queued before it had none of its own; the crontab queues only
+ * marts with a build of their own.
  */
 import type { TaskList } from 'graphile-worker';
 import type { BuildDeps } from './build-partition.js';

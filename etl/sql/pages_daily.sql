@@ -1,8 +1,8 @@
+-- Built with the sessions of the day (etl/marts.ts): pageviews and visitors per page from
+-- the day's events, entries and exits from the sessions the sessions build has just staged.
 INSERT INTO mart_pages_daily_staging (site_id, day, path, pageviews, visitors, entries, exits)
 WITH
 {{deduped_events}},
-{{sessionized_events}},
-{{sessions}},
 views AS (
     SELECT site_id, path, count() AS pageviews, uniqExact(person_id) AS visitors
     FROM deduped_events
@@ -11,8 +11,9 @@ views AS (
 ),
 ends AS (
     SELECT site_id, path, sum(is_entry) AS entries, sum(is_exit) AS exits
-    FROM sessions
+    FROM mart_sessions_staging
     ARRAY JOIN [(entry_path, 1, 0), (exit_path, 0, 1)] AS e
+    WHERE day = {day:Date}
     GROUP BY site_id, e.1 AS path, e.2 AS is_entry, e.3 AS is_exit
 )
 SELECT

@@ -1,12 +1,10 @@
+-- Built with the sessions of the day, from the rows the sessions build has just staged
+-- (etl/marts.ts): the sessions started on the day, by their first event's source.
 INSERT INTO mart_sources_daily_staging
     (site_id, day, channel, referrer_domain, utm_source, utm_medium, utm_campaign, visitors, sessions, conversions)
-WITH
-{{deduped_events}},
-{{sessionized_events}},
-{{sessions}}
 SELECT
     site_id,
-    {day:Date},
+    day,
     channel,
     referrer_domain,
     utm_source,
@@ -15,5 +13,6 @@ SELECT
     uniqExact(person_id),
     count(),
     sum(conversions)
-FROM sessions
-GROUP BY site_id, channel, referrer_domain, utm_source, utm_medium, utm_campaign
+FROM mart_sessions_staging
+WHERE day = {day:Date}
+GROUP BY site_id, day, channel, referrer_domain, utm_source, utm_medium, utm_campaign

@@ -8,6 +8,10 @@
 --
 -- person_id: the user id when the event has one; else its anonymous id's linked user, or
 -- the anonymous id itself; else (cookieless: no ids at all) the daily-salted visitor id.
+--
+-- {{event_filter}}: the event types the mart counts at all (etl/marts.ts; `1` for all), read
+-- before the dedup so a mart of clicks does not sort every impression of the window. Safe
+-- because the copies of one event share its type (the type is part of the table's own key).
 {{identity_links}},
 deduped_events AS (
     SELECT
@@ -22,6 +26,7 @@ deduped_events AS (
         SELECT *
         FROM events
         WHERE ts >= {lo:DateTime64(3, 'UTC')} AND ts < {hi:DateTime64(3, 'UTC')}
+          AND ({{event_filter}})
         ORDER BY site_id, event_id, inserted_at DESC, ts DESC
         LIMIT 1 BY site_id, event_id
     ) AS d
