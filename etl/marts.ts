@@ -134,7 +134,8 @@ function fileMart(
     speedLayer,
     derived: derived.map((d) => ({ table: `mart_${d}`, staging: `mart_${d}_staging` })),
     daysBefore,
-    statements: (context) => [name, ...derived].map((file) => render(martSql(file), context, EVENT_FILTERS[file] ?? '1')),
+    statements: (context) =>
+      [name, ...derived].map((file) => render(martSql(file), context, EVENT_FILTERS[file] ?? '1')),
   };
 }
 
