@@ -6,30 +6,40 @@
 -- partition, after a merge. The latest inserted copy wins (ts as tie-break), so every
 -- build picks the same copy and an event lands in exactly one day.
 --
--- person_id: the user id when the event has one; else its anonymous id's linked user, or
--- the anonymous id itself; else (cookieless: no ids at all) the daily-salted visitor id.
---
 -- {{event_filter}}: the event types the mart counts at all (etl/marts.ts; `1` for all), read
--- before the dedup so a mart of clicks does not sort every impression of the window. Safe
--- because the copies of one event share its type (the type is part of the table's own key).
+-- before the dedup so a mart of clicks does not sort every impression of the window.
+--
+-- The dedup runs apart for events with a session id and for those without: the gap
+-- sessionization (sessionized_events.sql) then sorts only the second kind. Both filters,
+-- like the dedup's choice of copy, rely on the copies of one event sharing its type and
+-- session id (they are one event as sent; the type is part of the table's own key).
 {{identity_links}},
+window_events AS (
+    SELECT *
+    FROM events
+    WHERE ts >= {lo:DateTime64(3, 'UTC')} AND ts < {hi:DateTime64(3, 'UTC')}
+      AND ({{event_filter}})
+),
+deduped_session_events AS (
+    SELECT * FROM window_events
+    WHERE session_id != ''
+    ORDER BY site_id, event_id, inserted_at DESC, ts DESC
+    LIMIT 1 BY site_id, event_id
+),
+deduped_sessionless_events AS (
+    SELECT * FROM window_events
+    WHERE session_id = ''
+    ORDER BY site_id, event_id, inserted_at DESC, ts DESC
+    LIMIT 1 BY site_id, event_id
+),
 deduped_events AS (
     SELECT
         d.*,
-        {{site_zone}} AS site_zone,
-        {{local_date}} AS local_date,
-        multiIf(
-            d.user_id != '', concat('u:', d.user_id),
-            d.anonymous_id != '', if(links.linked_user != '', concat('u:', links.linked_user), concat('a:', d.anonymous_id)),
-            d.visitor_id) AS person_id
+        {{stitched_columns}}
     FROM (
-        SELECT *
-        FROM events
-        WHERE ts >= {lo:DateTime64(3, 'UTC')} AND ts < {hi:DateTime64(3, 'UTC')}
-          AND ({{event_filter}})
-        ORDER BY site_id, event_id, inserted_at DESC, ts DESC
-        LIMIT 1 BY site_id, event_id
+        SELECT * FROM deduped_session_events
+        UNION ALL
+        SELECT * FROM deduped_sessionless_events
     ) AS d
-    LEFT JOIN identity_links AS links ON links.site_id = d.site_id AND links.anonymous_id = d.anonymous_id
-    WHERE NOT d.is_bot AND d.type != 'identify'
+    {{stitch_join}}
 )
