@@ -81,7 +81,7 @@ async function replaceDay(
   m: Mart,
   day: Day,
   context: BuildContext,
-): Promise<number> {
+): Promise<number[]> {
   // the mart's table first, then the tables derived from its staging rows in the same build
   const tables = [{ table: m.table, staging: m.staging }, ...m.derived];
   const dropStaging = async () => {
@@ -95,12 +95,11 @@ async function replaceDay(
   for (const statement of m.statements(context)) {
     await clickhouse.command({ query: statement.query, query_params: statement.params, clickhouse_settings: SYNC });
   }
-  let martRows = 0;
-  for (const [i, t] of tables.entries()) {
+  const rowsPerTable: number[] = [];
+  for (const t of tables) {
     const staging = shards.local(t.staging);
     await shards.syncReplicas(staging);
-    const rows = await stagedRows(clickhouse, t.staging, day);
-    if (i === 0) martRows = rows;
+    rowsPerTable.push(await stagedRows(clickhouse, t.staging, day));
     await shards.run((on) => `ALTER TABLE ${shards.local(t.table)}${on} REPLACE PARTITION {day:Date} FROM ${staging}`, {
       params: { day },
       // an empty build empties the day (a day whose events were all erased or were bots)
@@ -109,7 +108,7 @@ async function replaceDay(
   }
   // REPLACE copies (hard-links) the parts; free the staging copy now rather than next build
   await dropStaging();
-  return martRows;
+  return rowsPerTable;
 }
 
 /**
@@ -129,8 +128,32 @@ export async function buildPartition(
   const startedAt = new Date();
   const attempt = run.attempt ?? 1;
   let window: UnitWindow | undefined;
+  // The run log gets a row for each mart the build fills (pages_daily and sources_daily with
+  // the sessions), so each mart's freshness and failures show under its own name. `table`:
+  // where its table is among the build's (the mart's own first, then its derived ones).
+  const marts = [
+    { mart: name, table: 0 },
+    ...m.derived.flatMap((d, i) => (d.mart ? [{ mart: d.mart, table: i + 1 }] : [])),
+  ];
+  const record = (status: 'ok' | 'failed', rowsPerTable: number[], finishedAt: Date, error: string) =>
+    Promise.all(
+      marts.map((r) =>
+        recordRun(deps.clickhouse, {
+          mart: r.mart,
+          day,
+          range: window ?? { from: startedAt, to: startedAt },
+          trigger: run.trigger,
+          attempt,
+          status,
+          rows: rowsPerTable[r.table] ?? 0,
+          startedAt,
+          finishedAt,
+          error,
+        }),
+      ),
+    );
   try {
-    const rows = await withBuildLock(deps.pgPool, m.name, day, async () => {
+    const rowsPerTable = await withBuildLock(deps.pgPool, m.name, day, async () => {
       // read inside the lock: a build queued behind another sees the zones of its own start
       const zones = await loadSiteZones(deps.pgPool);
       window = unitWindow(m.unit, day, m.daysBefore(deps.options), zonesInUse(zones));
@@ -138,36 +161,17 @@ export async function buildPartition(
       return replaceDay(deps.clickhouse, deps.shards ?? singleServer(deps.clickhouse), m, day, context);
     });
     const finishedAt = new Date();
-    await recordRun(deps.clickhouse, {
-      mart: name,
-      day,
-      range: window!,
-      trigger: run.trigger,
-      attempt,
-      status: 'ok',
-      rows,
-      startedAt,
-      finishedAt,
-      error: '',
-    });
+    await record('ok', rowsPerTable, finishedAt, '');
+    const rows = rowsPerTable[0] ?? 0;
     const durationMs = finishedAt.getTime() - startedAt.getTime();
     deps.logger?.info({ mart: name, day, rows, durationMs, trigger: run.trigger }, 'mart_built');
     return { mart: name, day, rows, durationMs };
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     deps.logger?.error({ mart: name, day, attempt, err: error }, 'mart_build_failed');
-    await recordRun(deps.clickhouse, {
-      mart: name,
-      day,
-      range: window ?? { from: startedAt, to: startedAt },
-      trigger: run.trigger,
-      attempt,
-      status: 'failed',
-      rows: 0,
-      startedAt,
-      finishedAt: new Date(),
-      error: message,
-    }).catch((logError: Error) => deps.logger?.error({ err: logError }, 'run_log_failed'));
+    await record('failed', [], new Date(), message).catch((logError: Error) =>
+      deps.logger?.error({ err: logError }, 'run_log_failed'),
+    );
     throw error;
   }
 }

@@ -6,10 +6,10 @@ describe('the mart registry', () => {
     expect(buildOf('pages_daily')).toBe('sessions');
     expect(buildOf('sources_daily')).toBe('sessions');
     expect(buildOf('devices_daily')).toBe('devices_daily');
-    expect(mart('sessions').derived.map((d) => d.table)).toEqual([
-      'mart_visitors_hourly',
-      'mart_sources_daily',
-      'mart_pages_daily',
+    expect(mart('sessions').derived).toEqual([
+      { table: 'mart_visitors_hourly', staging: 'mart_visitors_hourly_staging' },
+      { table: 'mart_sources_daily', staging: 'mart_sources_daily_staging', mart: 'sources_daily' },
+      { table: 'mart_pages_daily', staging: 'mart_pages_daily_staging', mart: 'pages_daily' },
     ]);
     expect(() => mart('pages_daily').statements({} as never)).toThrow(/the sessions build fills it/);
   });
@@ -20,7 +20,7 @@ describe('the mart registry', () => {
       if (m.builtBy === undefined) continue;
       const owner = mart(m.builtBy);
       expect(owner.builtBy).toBeUndefined();
-      expect(owner.derived).toContainEqual({ table: m.table, staging: m.staging });
+      expect(owner.derived).toContainEqual({ table: m.table, staging: m.staging, mart: name });
       expect(m.unit).toBe(owner.unit);
     }
     expect(BUILT_MARTS).not.toContain('pages_daily');

@@ -58,7 +58,7 @@ export interface Mart {
    * Tables filled by the same build from the mart's staging rows (its statements fill their
    * staging twins after the mart's own), swapped in right after the mart's partition.
    */
-  derived: ReadonlyArray<{ table: string; staging: string }>;
+  derived: ReadonlyArray<{ table: string; staging: string /** when the table is a mart's */; mart?: MartName }>;
   /** Days read before the unit (Infinity: all raw events kept). */
   daysBefore(options: BuildOptions): number;
   /**
@@ -132,7 +132,11 @@ function fileMart(
     staging: `mart_${name}_staging`,
     unit,
     speedLayer,
-    derived: derived.map((d) => ({ table: `mart_${d}`, staging: `mart_${d}_staging` })),
+    derived: derived.map((d) => ({
+      table: `mart_${d}`,
+      staging: `mart_${d}_staging`,
+      ...(isMartName(d) ? { mart: d } : {}),
+    })),
     daysBefore,
     statements: (context) =>
       [name, ...derived].map((file) => render(martSql(file), context, EVENT_FILTERS[file] ?? '1')),

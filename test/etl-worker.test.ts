@@ -6,7 +6,7 @@
 import { quickAddJob } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startEtl } from '../etl/role.js';
-import { BUILT_MARTS } from '../etl/marts.js';
+import { MART_NAMES } from '../etl/marts.js';
 import { fixtureEvents, insertEvents, lateClick } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createLogger } from '../lib/logger.js';
@@ -36,7 +36,7 @@ async function scheduledRun(): Promise<void> {
            AND trigger = 'cron' AND status = 'ok' AND started_at >= {since:DateTime64(3, 'UTC')}`,
         { day: DAY, since },
       );
-      return Number(rows[0]?.n) === BUILT_MARTS.length;
+      return Number(rows[0]?.n) === MART_NAMES.length;
     },
     60_000,
     200,

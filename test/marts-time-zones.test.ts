@@ -170,7 +170,7 @@ describe('site time zones', () => {
   it('records the UTC range a local day covered in etl_runs', async () => {
     const [run] = await queryRows<{ range_from: string; range_to: string }>(
       clickhouse,
-      `SELECT range_from, range_to FROM etl_runs WHERE mart = 'sessions' AND day = '2024-05-10'
+      `SELECT range_from, range_to FROM etl_runs WHERE mart = 'pages_daily' AND day = '2024-05-10'
        ORDER BY started_at DESC LIMIT 1`,
     );
     // at least from Kolkata's midnight (18:30 UTC the day before) to UTC's
