@@ -12,8 +12,6 @@
  *   CLICKHOUSE_CLUSTER): `ON CLUSTER` DDL sent once, `Replicated…MergeTree` engines whose
  *   Keeper paths use the servers' `{shard}` / `{replica}` macros.
  */
-import type { Config } from './config.js';
-
 /** The cluster name the embedded cluster (and the Docker cluster profile) use by default. */
 export const DEFAULT_CLUSTER = 'clickstream';
 
@@ -56,8 +54,20 @@ export function clusterName(e: ClusterEnv): string | undefined {
   return e.LOCAL_CLICKHOUSE_SHARDS > 1 ? DEFAULT_CLUSTER : undefined;
 }
 
+/**
+ * What the layout depends on: these fields of the configuration's `clickhouse` (lib/config.ts,
+ * which itself uses this file's checks, so it is named by shape, not imported).
+ */
+export interface LayoutSettings {
+  readonly clickhouse: {
+    readonly cluster?: string | undefined;
+    readonly externalUrl?: string | undefined;
+    readonly database: string;
+  };
+}
+
 /** The layout the configuration asks for. */
-export function clickhouseLayout(config: Pick<Config, 'clickhouse'>): ClickHouseLayout {
+export function clickhouseLayout(config: LayoutSettings): ClickHouseLayout {
   const { cluster, externalUrl, database } = config.clickhouse;
   if (cluster === undefined) return { kind: 'single' };
   return { kind: externalUrl === undefined ? 'embedded-cluster' : 'server-cluster', cluster, database };
