@@ -20,8 +20,7 @@ import { clickhouseLayout } from '../lib/clickhouse-layout.js';
 import { createEveryShard } from '../lib/clickhouse-shards.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
-import { servicesStatus } from '../local/services.js';
-import { readProcess } from './process-stats.js';
+import { embeddedClickHouseCpu } from './clickhouse-cpu.js';
 import { benchEventRows, EVENT_COLUMNS } from './event-rows.js';
 
 const rowsPerRound = Number(process.argv[2] ?? 100_000);
@@ -40,11 +39,7 @@ const first = createClickHouse(admin);
 const shards = createEveryShard(layout, first, admin, endpoints.clickhouseUrls);
 const nodes = shardUrls.map((url) => createClickHouse({ ...admin, url }));
 // the embedded nodes' CPU is read from /proc; an external cluster's is not measured here
-const pids = (await servicesStatus(config)).flatMap((s) =>
-  s.name.startsWith('clickhouse-shard') && s.pid ? [s.pid] : [],
-);
-const serverCpu = () =>
-  pids.reduce((sum, pid) => sum + (readProcess({ name: 'ch', pid, tree: true })?.cpuSeconds ?? 0), 0);
+const serverCpu = await embeddedClickHouseCpu(config, (name) => name.startsWith('clickhouse-shard'));
 
 const dropScratch = async () => {
   await shards.run((on) => `DROP TABLE IF EXISTS bench_events${on} SYNC`);

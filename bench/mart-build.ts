@@ -18,8 +18,7 @@ import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
 import { createPgPool } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
-import { servicesStatus } from '../local/services.js';
-import { readProcess } from './process-stats.js';
+import { embeddedClickHouseCpu } from './clickhouse-cpu.js';
 import { buildOptionsFromConfig } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
@@ -98,16 +97,7 @@ const from = new Date(`${day}T00:00:00Z`);
 // Wall time on a shared machine swings 2x with other load; the embedded ClickHouse's own
 // CPU time per build (builds one at a time) is what compares across runs.
 // (every embedded node's, on the embedded cluster)
-const clickhousePids = (await servicesStatus(config)).flatMap((s) =>
-  s.name.startsWith('clickhouse') && s.mode === 'embedded' && s.pid ? [s.pid] : [],
-);
-const serverCpu = () =>
-  clickhousePids.length === 0
-    ? Number.NaN
-    : clickhousePids.reduce(
-        (sum, pid) => sum + (readProcess({ name: 'clickhouse', pid, tree: true })?.cpuSeconds ?? Number.NaN),
-        0,
-      );
+const serverCpu = await embeddedClickHouseCpu(config);
 if (layout.kind !== 'single') {
   const perShard = await clickhouse.query({
     query:

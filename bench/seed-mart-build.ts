@@ -15,8 +15,7 @@ import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
 import { createPgPool } from '../lib/postgres.js';
-import { servicesStatus } from '../local/services.js';
-import { readProcess } from './process-stats.js';
+import { embeddedClickHouseCpu } from './clickhouse-cpu.js';
 import { SEED_FUNNELS, SEED_SITE } from './query-bench.js';
 import { seedEvents } from './seed-events.js';
 
@@ -30,11 +29,7 @@ const timeouts = { requestTimeoutMs: config.etl.queryTimeoutMs };
 const admin = createClickHouse(clickhouseTarget(config, endpoints, { ...config.clickhouse.admin, ...timeouts }));
 const clickhouse = createClickHouse(clickhouseTarget(config, endpoints, timeouts), ETL_CLICKHOUSE_SETTINGS);
 const pgPool = createPgPool(endpoints.databaseUrl, () => {}, concurrency + 1);
-const clickhousePids = (await servicesStatus(config)).flatMap((s) =>
-  s.name.startsWith('clickhouse') && s.mode === 'embedded' && s.pid ? [s.pid] : [],
-);
-const serverCpu = () =>
-  clickhousePids.reduce((sum, pid) => sum + (readProcess({ name: 'clickhouse', pid, tree: true })?.cpuSeconds ?? 0), 0);
+const serverCpu = await embeddedClickHouseCpu(config);
 
 const today = new Date(new Date().toISOString().slice(0, 10));
 const from = new Date(today.getTime() - days * 86_400_000);
@@ -67,7 +62,8 @@ await buildMarts({
   onProgress: (_done, _total, last) => perMart.set(last.mart, (perMart.get(last.mart) ?? 0) + last.durationMs / 1000),
 });
 const wall = (performance.now() - started) / 1000;
-const cpu = clickhousePids.length === 0 ? 'n/a (not embedded)' : `${(serverCpu() - cpuStart).toFixed(1)} s`;
+const cpuUsed = serverCpu() - cpuStart;
+const cpu = Number.isNaN(cpuUsed) ? 'n/a (not embedded)' : `${cpuUsed.toFixed(1)} s`;
 process.stdout.write(
   `marts for ${days} days, concurrency ${concurrency}: ${wall.toFixed(1)} s wall, ClickHouse CPU ${cpu}\n`,
 );

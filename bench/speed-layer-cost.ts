@@ -21,8 +21,7 @@ import { clickhouseTarget, createClickHouse } from '../lib/clickhouse.js';
 import { loadConfig } from '../lib/config.js';
 import { resolveEndpoints } from '../lib/endpoints.js';
 import { clickHouseTime as toClickHouseTime } from '../lib/time.js';
-import { servicesStatus } from '../local/services.js';
-import { readProcess } from './process-stats.js';
+import { embeddedClickHouseCpu } from './clickhouse-cpu.js';
 
 const SPEED_LAYER_VIEWS = ['mart_traffic_hourly_speed_mv', 'mart_ctr_daily_speed_mv'];
 const TYPES = ['pageview', 'impression', 'impression', 'impression', 'click', 'pageview', 'checkout'];
@@ -82,11 +81,7 @@ const config = loadConfig();
 const endpoints = resolveEndpoints(config);
 const clickhouse = createClickHouse(clickhouseTarget(config, endpoints, { requestTimeoutMs: 600_000 }));
 const batchRows = config.consumer.flushRows;
-const clickhousePid = (await servicesStatus(config)).find((s) => s.name === 'clickhouse' && s.mode === 'embedded')?.pid;
-const serverCpu = () =>
-  clickhousePid === undefined
-    ? Number.NaN
-    : (readProcess({ name: 'clickhouse', pid: clickhousePid, tree: true })?.cpuSeconds ?? Number.NaN);
+const serverCpu = await embeddedClickHouseCpu(config, (name) => name === 'clickhouse');
 
 interface Phase {
   views: boolean;
