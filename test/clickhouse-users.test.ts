@@ -9,11 +9,11 @@
  */
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import { fixtureEvents, insertEvents } from './support/mart-fixtures.js';
 import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { testConfig, testLogin, uniqueName } from './helpers.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const clients: ClickHouseClient[] = [];
 
@@ -85,13 +85,7 @@ describe('docker/clickhouse/users.xml on the embedded server of every test', () 
     const site = uniqueName('users_site');
     await insertEvents(ch, fixtureEvents('2024-05-10', site, uniqueName('users_other')));
     const pgPool = createPgPool(inject('databaseUrl'));
-    const options: BuildOptions = {
-      sessionGapMinutes: 30,
-      conversionTypes: ['checkout'],
-      attributionWindowDays: 7,
-      heatmapBucketPx: 50,
-      funnels: [],
-    };
+    const options = TEST_BUILD_OPTIONS;
     try {
       const results = await buildMarts({
         clickhouse: ch,

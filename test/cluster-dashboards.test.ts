@@ -25,6 +25,7 @@ import { provisionedClickHouseClient, runPanelSql } from './grafana-datasource.j
 import { uniqueName } from './helpers.js';
 import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents } from './support/mart-fixtures.js';
 import { checkColumns } from './support/panel-checks.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const DAY = '2024-05-10';
 const FIXTURE_RANGE = { from: new Date('2024-05-09T00:00:00Z'), to: new Date('2024-05-12T00:00:00Z') };
@@ -63,13 +64,7 @@ beforeAll(async () => {
   const pgPool = createPgPool(inject('databaseUrl'));
   const shards = clusterShards(clickhouse);
   try {
-    const options = {
-      sessionGapMinutes: 30,
-      conversionTypes: ['checkout'],
-      attributionWindowDays: 7,
-      heatmapBucketPx: 50,
-      funnels: parseFunnels(FIXTURE_FUNNELS),
-    };
+    const options = { ...TEST_BUILD_OPTIONS, funnels: parseFunnels(FIXTURE_FUNNELS) };
     await buildMarts({ clickhouse, shards, pgPool, options, ...FIXTURE_RANGE, concurrency: 2 });
   } finally {
     await shards.close();

@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import type { ErasureReport } from '../etl/erase-person.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { singleServer } from '../lib/clickhouse-shards.js';
@@ -16,15 +15,10 @@ import { createPgPool, type Pool } from '../lib/postgres.js';
 import { clusterClickHouse, clusterShards, rowsPerShard } from './cluster-helpers.js';
 import { testClickHouse, uniqueName } from './helpers.js';
 import { type FixtureEvent, fixtureId, insertEvents } from './support/mart-fixtures.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const run = promisify(execFile);
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 const DAY_MS = 86_400_000;
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString().slice(0, 10);
 const site = uniqueName('cerase').replace(/_/g, '-');

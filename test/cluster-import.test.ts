@@ -13,7 +13,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import { MART_NAMES, type MartName } from '../etl/marts.js';
 import { type ClickHouseClient, createClickHouse } from '../lib/clickhouse.js';
 import type { ClusterLayout } from '../lib/clickhouse-layout.js';
@@ -24,17 +23,12 @@ import { clusterConfig, clusterEndpoints, clusterLayout, rowsPerShard } from './
 import { queryRows, testLogin, uniqueName, withPgClient } from './helpers.js';
 import { type FixtureEvent, fixtureEvents, fixtureId, insertEvents } from './support/mart-fixtures.js';
 import { randomEvents } from './support/random-events.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const DAY = '2023-09-12';
 const EXPIRED = '2023-09-11';
 const LATE_DAY = '2023-09-13';
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 const database = uniqueName('move');
 const [a, b, c] = [uniqueName('mv_a'), uniqueName('mv_b'), uniqueName('mv_c')];
 const sites = [a, b, c];

@@ -8,7 +8,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BuildOptions } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
 import { MART_NAMES } from '../etl/marts.js';
@@ -20,15 +19,14 @@ import { clusterClickHouse, clusterShards, rowsPerShard } from './cluster-helper
 import { testClickHouse, uniqueName, withPgClient } from './helpers.js';
 import { FIXTURE_FUNNELS, fixtureEvents, insertEvents } from './support/mart-fixtures.js';
 import { randomEvents } from './support/random-events.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const DAY = '2023-03-14';
 const from = new Date('2023-03-12T00:00:00Z');
 const to = new Date('2023-03-17T00:00:00Z');
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
+const options = {
+  ...TEST_BUILD_OPTIONS,
   conversionTypes: ['checkout', 'signup'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
   funnels: parseFunnels(FIXTURE_FUNNELS),
 };
 const a = uniqueName('eq_a');

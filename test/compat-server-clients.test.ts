@@ -12,6 +12,7 @@ import { createPgPool } from '../lib/postgres.js';
 import { DESKTOP_CHROME_UA } from './browser.js';
 import { queryRows, sleepUntil, uniqueName } from './helpers.js';
 import { type ClientApi, type ClientStack, startClientStack } from './support/client-stack.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 interface Row {
   event_id: string;
@@ -226,13 +227,7 @@ describe('into the marts', () => {
     const pgPool = createPgPool(inject('databaseUrl'), () => {}, 4);
     try {
       const now = Date.now();
-      const options = {
-        sessionGapMinutes: 30,
-        conversionTypes: ['checkout'],
-        attributionWindowDays: 7,
-        heatmapBucketPx: 50,
-        funnels: [],
-      };
+      const options = TEST_BUILD_OPTIONS;
       await buildMarts({
         clickhouse: stack.clickhouse,
         pgPool,

@@ -24,7 +24,6 @@ import {
 } from '../dashboards/panel-queries.js';
 import { CLICKHOUSE, PROMETHEUS } from '../dashboards/src/kit.js';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import { parseFunnels } from '../etl/funnels.js';
 import { FIXTURE_FUNNELS, fixtureEvents, fixtureId, insertEvents, type FixtureEvent } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
@@ -32,16 +31,11 @@ import { createPgPool } from '../lib/postgres.js';
 import { provisionedClickHouseClient, readDatasources, runPanelSql } from './grafana-datasource.js';
 import { testClickHouse, testConfig, uniqueName } from './helpers.js';
 import { checkColumns } from './support/panel-checks.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const DAY = '2024-05-10';
 const FIXTURE_RANGE = { from: new Date('2024-05-09T00:00:00Z'), to: new Date('2024-05-12T00:00:00Z') };
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: parseFunnels(FIXTURE_FUNNELS),
-};
+const options = { ...TEST_BUILD_OPTIONS, funnels: parseFunnels(FIXTURE_FUNNELS) };
 const site = uniqueName('dash_a');
 const other = uniqueName('dash_b');
 const files = dashboardFiles();

@@ -8,12 +8,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import type { ErasureReport } from '../etl/erase-person.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { queryRows, testClickHouse, uniqueName } from './helpers.js';
 import { type FixtureEvent, fixtureId, insertEvents } from './support/mart-fixtures.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const run = promisify(execFile);
 const erase = async (...args: string[]) => {
@@ -23,13 +23,7 @@ const erase = async (...args: string[]) => {
   return stdout;
 };
 
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 const DAY_MS = 86_400_000;
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString().slice(0, 10);
 

@@ -5,21 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';
 import { type FixtureEvent, fixtureId, insertEvents } from './support/mart-fixtures.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const D = '2024-06-03';
 const NEXT = '2024-06-04';
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 
 let clickhouse: ClickHouseClient;
 let pgPool: Pool;

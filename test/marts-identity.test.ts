@@ -5,20 +5,14 @@
  * `identify` events link ids and count nowhere.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BuildOptions } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { type FixtureEvent, fixtureId, insertEvents } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 const site = uniqueName('ident');
 let clickhouse: ClickHouseClient;
 let pgPool: Pool;

@@ -5,21 +5,15 @@
  * sessions follow each site's own day; mart_traffic_hourly stays in UTC hours.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BuildOptions } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { type FixtureEvent, fixtureId, insertEvents } from './support/mart-fixtures.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { createSiteStore } from '../lib/sites.js';
 import { queryRows, testClickHouse, uniqueName } from './helpers.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 const m = uniqueName('tz_moscow');
 const k = uniqueName('tz_kolkata');
 const b = uniqueName('tz_berlin');

@@ -6,7 +6,6 @@
  */
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { BuildOptions } from '../etl/build-options.js';
 import { buildMarts } from '../etl/build-marts.js';
 import { parseFunnels } from '../etl/funnels.js';
 import { MART_NAMES } from '../etl/marts.js';
@@ -14,17 +13,12 @@ import { FIXTURE_FUNNELS, fixtureEvents, insertEvents, lateClick } from './suppo
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { testClickHouse, uniqueName } from './helpers.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const DAY = '2024-05-10';
 const from = new Date('2024-05-09T00:00:00Z');
 const to = new Date('2024-05-12T00:00:00Z');
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: parseFunnels(FIXTURE_FUNNELS),
-};
+const options = { ...TEST_BUILD_OPTIONS, funnels: parseFunnels(FIXTURE_FUNNELS) };
 
 let clickhouse: ClickHouseClient;
 let pgPool: Pool;

@@ -6,22 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { addDays, localDayOf, localDayStart, mondayOf } from '../lib/time-zones.js';
 import { type RunningPipeline, startPipeline } from './running-pipeline.js';
 import { testClickHouse, uniqueName } from './helpers.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const ZONE = 'Europe/Moscow';
 const site = uniqueName('retention');
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 // W13 is last week (Moscow), W0 thirteen weeks before it
 const W13 = addDays(mondayOf(localDayOf(new Date(), ZONE)), -7);
 const week = (n: number) => addDays(W13, (n - 13) * 7);

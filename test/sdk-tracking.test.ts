@@ -9,13 +9,13 @@ import { inject } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bundleSdk } from '../api/sdk-script.js';
 import { buildMarts } from '../etl/build-marts.js';
-import { parseFunnels } from '../etl/funnels.js';
 import type { MartName } from '../etl/marts.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool } from '../lib/postgres.js';
 import { DESKTOP_CHROME_UA } from './browser.js';
 import { queryRows } from './helpers.js';
 import { type SdkStack, startSdkStack } from './sdk-stack.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 let stack: SdkStack;
 let context: BrowserContext;
@@ -46,13 +46,7 @@ async function buildLastHour(clickhouse: ClickHouseClient, marts: MartName[]): P
     await buildMarts({
       clickhouse,
       pgPool,
-      options: {
-        sessionGapMinutes: 30,
-        conversionTypes: ['checkout'],
-        attributionWindowDays: 7,
-        heatmapBucketPx: 50,
-        funnels: parseFunnels([]),
-      },
+      options: TEST_BUILD_OPTIONS,
       from: new Date(now - 3_600_000),
       to: new Date(now + 60_000),
       marts,

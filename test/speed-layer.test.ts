@@ -6,23 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildMarts } from '../etl/build-marts.js';
-import type { BuildOptions } from '../etl/build-options.js';
 import { speedCutoff } from '../etl/build-partition.js';
 import type { ClickHouseClient } from '../lib/clickhouse.js';
 import { createPgPool, type Pool } from '../lib/postgres.js';
 import { localDayOf } from '../lib/time-zones.js';
 import { queryRows, sleepUntil, testClickHouse, uniqueName } from './helpers.js';
 import { type RunningPipeline, startPipeline } from './running-pipeline.js';
+import { TEST_BUILD_OPTIONS } from './support/build-options.js';
 
 const ZONE = 'Asia/Kolkata';
 const site = uniqueName('speed');
-const options: BuildOptions = {
-  sessionGapMinutes: 30,
-  conversionTypes: ['checkout'],
-  attributionWindowDays: 7,
-  heatmapBucketPx: 50,
-  funnels: [],
-};
+const options = TEST_BUILD_OPTIONS;
 let pipeline: RunningPipeline;
 let clickhouse: ClickHouseClient;
 let pgPool: Pool;
