@@ -4,6 +4,7 @@
  * Segment / PostHog mappers (routes/compat/).
  */
 import * as z from 'zod';
+import { EVENT_TEXT_FIELDS } from '../lib/wire/index.js';
 
 /**
  * The identity link: `{"type": "identify", "user_id": ..., "anonymous_id": ...}` says this
@@ -34,15 +35,4 @@ export const INT32_MAX = 2_147_483_647;
 export const isUrlOrPath = (v: string): boolean => v === '' || v.startsWith('/') || URL.canParse(v);
 
 /** The top-level fields of a POST /events event; any other key is kept under `extra`. */
-export const EVENT_FIELDS: ReadonlySet<string> = new Set([
-  'type',
-  'event_id',
-  'session_id',
-  'user_id',
-  'anonymous_id',
-  'url',
-  'referrer',
-  'created_at',
-  'user_agent',
-  'payload',
-]);
+export const EVENT_FIELDS: ReadonlySet<string> = new Set(['type', 'event_id', ...EVENT_TEXT_FIELDS, 'payload']);
